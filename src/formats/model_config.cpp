@@ -1,0 +1,93 @@
+#include "formats/model_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace pf {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& file, const std::string& what) {
+  fail(ErrorCode::kBadConfig, file + ": " + what);
+}
+
+// Reads an integer field and checks it lies in [lo, hi]. The bounds reject
+// values no real model uses but that would make size arithmetic overflow or
+// allocate absurd amounts before any tensor is checked.
+int64_t int_field(const json& cfg, const std::string& file, const char* key, int64_t lo,
+                  int64_t hi, bool required, int64_t fallback = 0) {
+  if (!cfg.contains(key) || cfg[key].is_null()) {
+    if (required) bad(file, std::string("missing required field '") + key + "'");
+    return fallback;
+  }
+  const json& v = cfg[key];
+  if (!v.is_number_integer()) bad(file, std::string("field '") + key + "' is not an integer");
+  if (v.is_number_unsigned() ? v.get<uint64_t>() > (uint64_t)hi : false) {
+    bad(file, std::string("field '") + key + "' = " + v.dump() + " is outside [" +
+                  std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  const int64_t x = v.get<int64_t>();
+  if (x < lo || x > hi) {
+    bad(file, std::string("field '") + key + "' = " + v.dump() + " is outside [" +
+                  std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return x;
+}
+
+}  // namespace
+
+EncoderConfig parse_encoder_config(const std::string& json_text, const std::string& file) {
+  json cfg = json::parse(json_text, nullptr, false);
+  if (cfg.is_discarded()) bad(file, "not valid JSON");
+  if (!cfg.is_object()) bad(file, "JSON is not an object");
+
+  EncoderConfig c;
+  if (cfg.contains("model_type") && cfg["model_type"].is_string()) {
+    c.model_type = cfg["model_type"].get<std::string>();
+  }
+  if (c.model_type != "bert") {
+    fail(ErrorCode::kUnsupported,
+         file + ": model_type '" + c.model_type + "' is not supported yet (supported: bert)");
+  }
+  c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);
+  c.hidden_size = int_field(cfg, file, "hidden_size", 1, 1 << 16, true);
+  c.num_hidden_layers = int_field(cfg, file, "num_hidden_layers", 1, 256, true);
+  c.num_attention_heads = int_field(cfg, file, "num_attention_heads", 1, 1024, true);
+  c.intermediate_size = int_field(cfg, file, "intermediate_size", 1, 1 << 18, true);
+  c.max_position_embeddings = int_field(cfg, file, "max_position_embeddings", 1, 1 << 16, true);
+  c.type_vocab_size = int_field(cfg, file, "type_vocab_size", 1, 1024, false, 2);
+  c.pad_token_id = int_field(cfg, file, "pad_token_id", 0, c.vocab_size - 1, false, 0);
+
+  if (c.hidden_size % c.num_attention_heads != 0) {
+    bad(file, "hidden_size " + std::to_string(c.hidden_size) +
+                  " is not a multiple of num_attention_heads " +
+                  std::to_string(c.num_attention_heads));
+  }
+  if (cfg.contains("layer_norm_eps")) {
+    const json& eps = cfg["layer_norm_eps"];
+    if (!eps.is_number() || !(eps.get<double>() > 0) || eps.get<double>() > 1) {
+      bad(file, "field 'layer_norm_eps' must be a number in (0, 1]");
+    }
+    c.layer_norm_eps = eps.get<double>();
+  }
+  if (cfg.contains("hidden_act")) {
+    if (!cfg["hidden_act"].is_string()) bad(file, "field 'hidden_act' is not a string");
+    c.hidden_act = cfg["hidden_act"].get<std::string>();
+  }
+  if (c.hidden_act != "gelu") {
+    fail(ErrorCode::kUnsupported,
+         file + ": hidden_act '" + c.hidden_act + "' is not supported yet (supported: gelu)");
+  }
+  if (cfg.contains("position_embedding_type") && cfg["position_embedding_type"].is_string() &&
+      cfg["position_embedding_type"].get<std::string>() != "absolute") {
+    fail(ErrorCode::kUnsupported, file + ": position_embedding_type '" +
+                                      cfg["position_embedding_type"].get<std::string>() +
+                                      "' is not supported (supported: absolute)");
+  }
+  return c;
+}
+
+}  // namespace pf

@@ -1,0 +1,152 @@
+#include "models/bert.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/error.h"
+#include "kernels/attention.h"
+#include "kernels/norms.h"
+#include "models/weight_loader.h"
+
+namespace pf {
+
+namespace {
+
+// Checkpoints saved from BertFor* task models prefix the encoder with "bert.".
+std::string detect_prefix(const SafetensorsFile& file) {
+  if (file.find("bert.embeddings.word_embeddings.weight")) return "bert.";
+  if (file.find("embeddings.word_embeddings.weight")) return "";
+  fail(ErrorCode::kCorruptModel,
+       file.file_name() + ": missing tensor 'embeddings.word_embeddings.weight' "
+                          "(not a BERT checkpoint?)");
+}
+
+std::vector<float> concat(std::vector<float> a, const std::vector<float>& b,
+                          const std::vector<float>& c) {
+  a.insert(a.end(), b.begin(), b.end());
+  a.insert(a.end(), c.begin(), c.end());
+  return a;
+}
+
+}  // namespace
+
+std::unique_ptr<BertModel> BertModel::load(const EncoderConfig& config,
+                                           const SafetensorsFile& file) {
+  WeightLoader w(file, detect_prefix(file));
+  const int64_t H = config.hidden_size, I = config.intermediate_size;
+
+  auto model = std::unique_ptr<BertModel>(new BertModel());
+  model->config_ = config;
+  model->word_embeddings_ = w.get("embeddings.word_embeddings.weight", {config.vocab_size, H});
+  model->position_embeddings_ =
+      w.get("embeddings.position_embeddings.weight", {config.max_position_embeddings, H});
+  model->token_type_embeddings_ =
+      w.get("embeddings.token_type_embeddings.weight", {config.type_vocab_size, H});
+  model->embeddings_ln_gamma_ = w.get("embeddings.LayerNorm.weight", {H});
+  model->embeddings_ln_beta_ = w.get("embeddings.LayerNorm.bias", {H});
+
+  model->layers_.reserve((size_t)config.num_hidden_layers);
+  for (int64_t i = 0; i < config.num_hidden_layers; ++i) {
+    const std::string p = "encoder.layer." + std::to_string(i) + ".";
+    // Q, K and V share their input, so one [3H, H] GEMM replaces three.
+    const std::vector<float> qkv_w = concat(w.get(p + "attention.self.query.weight", {H, H}),
+                                            w.get(p + "attention.self.key.weight", {H, H}),
+                                            w.get(p + "attention.self.value.weight", {H, H}));
+    const std::vector<float> qkv_b = concat(w.get(p + "attention.self.query.bias", {H}),
+                                            w.get(p + "attention.self.key.bias", {H}),
+                                            w.get(p + "attention.self.value.bias", {H}));
+    const auto ao_w = w.get(p + "attention.output.dense.weight", {H, H});
+    const auto ao_b = w.get(p + "attention.output.dense.bias", {H});
+    const auto in_w = w.get(p + "intermediate.dense.weight", {I, H});
+    const auto in_b = w.get(p + "intermediate.dense.bias", {I});
+    const auto out_w = w.get(p + "output.dense.weight", {H, I});
+    const auto out_b = w.get(p + "output.dense.bias", {H});
+    model->layers_.push_back(Layer{
+        LinearF32((size_t)H, (size_t)(3 * H), qkv_w.data(), qkv_b.data()),
+        LinearF32((size_t)H, (size_t)H, ao_w.data(), ao_b.data()),
+        w.get(p + "attention.output.LayerNorm.weight", {H}),
+        w.get(p + "attention.output.LayerNorm.bias", {H}),
+        LinearF32((size_t)H, (size_t)I, in_w.data(), in_b.data()),
+        LinearF32((size_t)I, (size_t)H, out_w.data(), out_b.data()),
+        w.get(p + "output.LayerNorm.weight", {H}),
+        w.get(p + "output.LayerNorm.bias", {H}),
+    });
+  }
+  if (w.has("pooler.dense.weight")) {
+    const auto pw = w.get("pooler.dense.weight", {H, H});
+    const auto pb = w.get("pooler.dense.bias", {H});
+    model->pooler_ = std::make_unique<LinearF32>((size_t)H, (size_t)H, pw.data(), pb.data());
+  }
+  return model;
+}
+
+std::vector<float> BertModel::forward(const EncoderBatch& in) const {
+  const size_t H = (size_t)config_.hidden_size, I = (size_t)config_.intermediate_size;
+  const size_t rows = in.batch * in.seq;
+  if (in.input_ids.size() != rows || in.token_type_ids.size() != rows ||
+      in.attention_mask.size() != rows) {
+    fail(ErrorCode::kInvalidArgument, "encoder batch arrays do not match batch x seq");
+  }
+  if (in.seq > (size_t)config_.max_position_embeddings) {
+    fail(ErrorCode::kInvalidArgument,
+         "sequence of " + std::to_string(in.seq) + " tokens exceeds max_position_embeddings " +
+             std::to_string(config_.max_position_embeddings));
+  }
+
+  std::vector<float> hidden(rows * H);
+  for (size_t r = 0; r < rows; ++r) {
+    const int32_t id = in.input_ids[r], type = in.token_type_ids[r];
+    if (id < 0 || id >= config_.vocab_size) {
+      fail(ErrorCode::kInvalidArgument, "token id " + std::to_string(id) +
+                                            " is outside the vocabulary of " +
+                                            std::to_string(config_.vocab_size));
+    }
+    if (type < 0 || type >= config_.type_vocab_size) {
+      fail(ErrorCode::kInvalidArgument, "token type id " + std::to_string(type) +
+                                            " is outside type_vocab_size " +
+                                            std::to_string(config_.type_vocab_size));
+    }
+    const size_t pos = r % in.seq;
+    const float* we = &word_embeddings_[(size_t)id * H];
+    const float* pe = &position_embeddings_[pos * H];
+    const float* te = &token_type_embeddings_[(size_t)type * H];
+    float* h = &hidden[r * H];
+    for (size_t d = 0; d < H; ++d) h[d] = we[d] + pe[d] + te[d];
+  }
+  const float eps = (float)config_.layer_norm_eps;
+  layer_norm(hidden.data(), nullptr, rows, H, embeddings_ln_gamma_.data(),
+             embeddings_ln_beta_.data(), eps, hidden.data());
+
+  std::vector<float> qkv(rows * 3 * H), context(rows * H), projected(rows * H),
+      intermediate(rows * I);
+  const AttentionShape shape{in.batch, in.seq, (size_t)config_.num_attention_heads,
+                             (size_t)config_.head_dim()};
+  for (const Layer& layer : layers_) {
+    layer.qkv.run(hidden.data(), rows, qkv.data());
+    self_attention(qkv.data(), in.attention_mask.data(), shape, context.data());
+    layer.attention_out.run(context.data(), rows, projected.data());
+    layer_norm(projected.data(), hidden.data(), rows, H, layer.attention_ln_gamma.data(),
+               layer.attention_ln_beta.data(), eps, hidden.data());
+    layer.intermediate.run(hidden.data(), rows, intermediate.data());
+    gelu_erf(intermediate.data(), intermediate.size());
+    layer.output.run(intermediate.data(), rows, projected.data());
+    layer_norm(projected.data(), hidden.data(), rows, H, layer.output_ln_gamma.data(),
+               layer.output_ln_beta.data(), eps, hidden.data());
+  }
+  return hidden;
+}
+
+std::vector<float> BertModel::pool_cls(const std::vector<float>& hidden, size_t batch,
+                                       size_t seq) const {
+  const size_t H = (size_t)config_.hidden_size;
+  if (!pooler_) fail(ErrorCode::kInvalidArgument, "this checkpoint has no pooler weights");
+  std::vector<float> cls(batch * H), pooled(batch * H);
+  for (size_t b = 0; b < batch; ++b) {
+    std::copy(&hidden[b * seq * H], &hidden[b * seq * H] + H, &cls[b * H]);
+  }
+  pooler_->run(cls.data(), batch, pooled.data());
+  for (float& v : pooled) v = std::tanh(v);
+  return pooled;
+}
+
+}  // namespace pf

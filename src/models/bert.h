@@ -1,0 +1,56 @@
+// BERT encoder (Hugging Face BertModel semantics): embeddings + LayerNorm,
+// post-LN transformer layers with exact GELU, optional tanh pooler.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "formats/model_config.h"
+#include "formats/safetensors.h"
+#include "kernels/linear.h"
+
+namespace pf {
+
+struct EncoderBatch {
+  size_t batch = 0;
+  size_t seq = 0;
+  std::vector<int32_t> input_ids;       // [batch * seq]
+  std::vector<int32_t> token_type_ids;  // [batch * seq]
+  std::vector<uint8_t> attention_mask;  // [batch * seq], 1 = real token
+};
+
+class BertModel {
+ public:
+  // Validates every tensor against the config and packs the weights; the
+  // safetensors buffer may be released once this returns.
+  static std::unique_ptr<BertModel> load(const EncoderConfig& config,
+                                         const SafetensorsFile& weights);
+
+  // Returns last_hidden_state, [batch * seq, hidden_size].
+  std::vector<float> forward(const EncoderBatch& batch) const;
+
+  // tanh(W h_cls + b) per sequence, [batch, hidden]; requires has_pooler().
+  std::vector<float> pool_cls(const std::vector<float>& hidden, size_t batch, size_t seq) const;
+  bool has_pooler() const { return pooler_ != nullptr; }
+
+  const EncoderConfig& config() const { return config_; }
+
+ private:
+  struct Layer {
+    LinearF32 qkv;  // fused [3H, H] projection
+    LinearF32 attention_out;
+    std::vector<float> attention_ln_gamma, attention_ln_beta;
+    LinearF32 intermediate;
+    LinearF32 output;
+    std::vector<float> output_ln_gamma, output_ln_beta;
+  };
+
+  EncoderConfig config_;
+  std::vector<float> word_embeddings_, position_embeddings_, token_type_embeddings_;
+  std::vector<float> embeddings_ln_gamma_, embeddings_ln_beta_;
+  std::vector<Layer> layers_;
+  std::unique_ptr<LinearF32> pooler_;
+};
+
+}  // namespace pf

@@ -1,0 +1,120 @@
+#include "tasks/feature_extraction.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "formats/model_config.h"
+#include "formats/safetensors.h"
+
+namespace pf {
+
+Pooling parse_pooling(const std::string& name) {
+  if (name == "none") return Pooling::kNone;
+  if (name == "mean") return Pooling::kMean;
+  if (name == "cls") return Pooling::kCls;
+  fail(ErrorCode::kInvalidArgument,
+       "unknown pooling '" + name + "' (expected 'none', 'mean' or 'cls')");
+}
+
+std::vector<float> mean_pool(const std::vector<float>& hidden, const std::vector<uint8_t>& mask,
+                             size_t batch, size_t seq, size_t dim) {
+  std::vector<float> out(batch * dim, 0.f);
+  for (size_t b = 0; b < batch; ++b) {
+    size_t count = 0;
+    float* o = &out[b * dim];
+    for (size_t s = 0; s < seq; ++s) {
+      if (!mask[b * seq + s]) continue;
+      ++count;
+      const float* h = &hidden[(b * seq + s) * dim];
+      for (size_t d = 0; d < dim; ++d) o[d] += h[d];
+    }
+    // Sentence-transformers clamps the token count to >= 1e-9; an all-padding
+    // row therefore pools to zeros rather than NaN.
+    if (count > 0) {
+      const float inv = 1.f / (float)count;
+      for (size_t d = 0; d < dim; ++d) o[d] *= inv;
+    }
+  }
+  return out;
+}
+
+void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* v = data->data() + r * dim;
+    double sq = 0;
+    for (size_t d = 0; d < dim; ++d) sq += (double)v[d] * v[d];
+    // torch.nn.functional.normalize divides by max(norm, 1e-12).
+    const float inv = (float)(1.0 / std::max(std::sqrt(sq), 1e-12));
+    for (size_t d = 0; d < dim; ++d) v[d] *= inv;
+  }
+}
+
+std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& config_json,
+                                                         const uint8_t* safetensors,
+                                                         size_t safetensors_size,
+                                                         const std::string& vocab_txt) {
+  const EncoderConfig config = parse_encoder_config(config_json);
+  WordPieceTokenizer tokenizer = WordPieceTokenizer::from_vocab_txt(vocab_txt);
+  if ((int64_t)tokenizer.vocab_size() > config.vocab_size) {
+    fail(ErrorCode::kCorruptModel, "vocab.txt has " + std::to_string(tokenizer.vocab_size()) +
+                                       " tokens but config.json vocab_size is " +
+                                       std::to_string(config.vocab_size));
+  }
+  const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
+  auto model = BertModel::load(config, file);
+  return std::unique_ptr<FeatureExtractor>(
+      new FeatureExtractor(std::move(model), std::move(tokenizer)));
+}
+
+EncoderBatch FeatureExtractor::tokenize(const std::vector<std::string>& texts) const {
+  if (texts.empty()) fail(ErrorCode::kInvalidArgument, "no input texts");
+  const size_t max_len = (size_t)model_->config().max_position_embeddings;
+  std::vector<std::vector<int32_t>> ids;
+  size_t seq = 0;
+  for (const std::string& text : texts) {
+    ids.push_back(tokenizer_.encode(text, max_len));
+    seq = std::max(seq, ids.back().size());
+  }
+  EncoderBatch batch;
+  batch.batch = texts.size();
+  batch.seq = seq;
+  batch.input_ids.assign(batch.batch * seq, tokenizer_.pad_id());
+  batch.token_type_ids.assign(batch.batch * seq, 0);
+  batch.attention_mask.assign(batch.batch * seq, 0);
+  for (size_t b = 0; b < ids.size(); ++b) {
+    for (size_t s = 0; s < ids[b].size(); ++s) {
+      batch.input_ids[b * seq + s] = ids[b][s];
+      batch.attention_mask[b * seq + s] = 1;
+    }
+  }
+  return batch;
+}
+
+FeatureOutput FeatureExtractor::run(const std::vector<std::string>& texts, Pooling pooling,
+                                    bool normalize) const {
+  const EncoderBatch batch = tokenize(texts);
+  std::vector<float> hidden = model_->forward(batch);
+  const size_t H = (size_t)model_->config().hidden_size;
+  FeatureOutput out;
+  switch (pooling) {
+    case Pooling::kNone:
+      out.data = std::move(hidden);
+      out.dims = {batch.batch, batch.seq, H};
+      if (normalize) l2_normalize_rows(&out.data, batch.batch * batch.seq, H);
+      return out;
+    case Pooling::kMean:
+      out.data = mean_pool(hidden, batch.attention_mask, batch.batch, batch.seq, H);
+      break;
+    case Pooling::kCls:
+      out.data.resize(batch.batch * H);
+      for (size_t b = 0; b < batch.batch; ++b) {
+        std::copy(&hidden[b * batch.seq * H], &hidden[b * batch.seq * H] + H, &out.data[b * H]);
+      }
+      break;
+  }
+  out.dims = {batch.batch, H};
+  if (normalize) l2_normalize_rows(&out.data, batch.batch, H);
+  return out;
+}
+
+}  // namespace pf

@@ -1,0 +1,52 @@
+// feature-extraction: text -> tokens -> encoder -> pooled sentence vectors.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/bert.h"
+#include "tokenizers/wordpiece.h"
+
+namespace pf {
+
+enum class Pooling { kNone, kMean, kCls };
+
+Pooling parse_pooling(const std::string& name);
+
+struct FeatureOutput {
+  std::vector<float> data;
+  std::vector<size_t> dims;  // [batch, hidden] pooled, [batch, seq, hidden] for kNone
+};
+
+// Mask-weighted mean over the sequence, per batch row: [batch, hidden].
+std::vector<float> mean_pool(const std::vector<float>& hidden, const std::vector<uint8_t>& mask,
+                             size_t batch, size_t seq, size_t dim);
+// Divides each row by its L2 norm (rows of zeros stay zero).
+void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim);
+
+class FeatureExtractor {
+ public:
+  // Files as a Hugging Face repository has them.
+  static std::unique_ptr<FeatureExtractor> load(const std::string& config_json,
+                                                const uint8_t* safetensors, size_t safetensors_size,
+                                                const std::string& vocab_txt);
+
+  // Tokenizes and pads `texts` into one batch (truncating each to
+  // max_position_embeddings), then runs the encoder.
+  EncoderBatch tokenize(const std::vector<std::string>& texts) const;
+  FeatureOutput run(const std::vector<std::string>& texts, Pooling pooling, bool normalize) const;
+
+  const BertModel& model() const { return *model_; }
+  const WordPieceTokenizer& tokenizer() const { return tokenizer_; }
+
+ private:
+  FeatureExtractor(std::unique_ptr<BertModel> model, WordPieceTokenizer tokenizer)
+      : model_(std::move(model)), tokenizer_(std::move(tokenizer)) {}
+
+  std::unique_ptr<BertModel> model_;
+  WordPieceTokenizer tokenizer_;
+};
+
+}  // namespace pf

@@ -1,0 +1,271 @@
+#include "tokenizers/wordpiece.h"
+
+#include <utf8proc.h>
+
+#include "core/error.h"
+
+namespace pf {
+
+namespace {
+
+void append_utf8(int32_t cp, std::string* out) {
+  utf8proc_uint8_t buf[4];
+  const utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+  out->append(reinterpret_cast<const char*>(buf), (size_t)n);
+}
+
+// Decodes UTF-8; invalid sequences become U+FFFD (which cleanup then drops,
+// as the Python tokenizer drops it).
+std::vector<int32_t> decode_utf8(const std::string& text) {
+  std::vector<int32_t> cps;
+  cps.reserve(text.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t left = (utf8proc_ssize_t)text.size();
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    cps.push_back(cp);
+    p += n;
+    left -= n;
+  }
+  return cps;
+}
+
+bool is_whitespace(int32_t cp) {
+  if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') return true;
+  // Zs is BERT's own whitespace test; line/paragraph separators (Zl, Zp)
+  // split words too, because Python's str.split() breaks on them.
+  const auto category = utf8proc_category(cp);
+  return category == UTF8PROC_CATEGORY_ZS || category == UTF8PROC_CATEGORY_ZL ||
+         category == UTF8PROC_CATEGORY_ZP;
+}
+
+bool is_control(int32_t cp) {
+  if (cp == '\t' || cp == '\n' || cp == '\r') return false;
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_CN:
+    case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_CS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_punctuation(int32_t cp) {
+  // BERT treats every non-alphanumeric ASCII symbol as punctuation, even
+  // those Unicode classes as symbols ($, ^, `).
+  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) ||
+      (cp >= 123 && cp <= 126)) {
+    return true;
+  }
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_PC:
+    case UTF8PROC_CATEGORY_PD:
+    case UTF8PROC_CATEGORY_PS:
+    case UTF8PROC_CATEGORY_PE:
+    case UTF8PROC_CATEGORY_PI:
+    case UTF8PROC_CATEGORY_PF:
+    case UTF8PROC_CATEGORY_PO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_cjk(int32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||
+         (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
+}
+
+// Lowercase, then canonical decomposition with nonspacing marks removed
+// (what do_lower_case's accent stripping does).
+void lower_and_strip_accents(int32_t cp, std::vector<int32_t>* out) {
+  cp = utf8proc_tolower(cp);
+  utf8proc_int32_t decomposed[8];
+  int boundclass = 0;
+  const utf8proc_ssize_t n =
+      utf8proc_decompose_char(cp, decomposed, 8, UTF8PROC_DECOMPOSE, &boundclass);
+  if (n <= 0 || n > 8) {
+    out->push_back(cp);
+    return;
+  }
+  for (utf8proc_ssize_t i = 0; i < n; ++i) {
+    if (utf8proc_category(decomposed[i]) != UTF8PROC_CATEGORY_MN) out->push_back(decomposed[i]);
+  }
+}
+
+}  // namespace
+
+WordPieceTokenizer WordPieceTokenizer::from_vocab_txt(const std::string& text, Options options) {
+  WordPieceTokenizer tok;
+  tok.options_ = options;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string token = text.substr(start, end - start);
+    if (!token.empty() && token.back() == '\r') token.pop_back();
+    const int32_t id = (int32_t)tok.id_to_token_.size();
+    // A repeated line maps to its last id, as Hugging Face's line-by-line
+    // dict does.
+    tok.token_to_id_[token] = id;
+    tok.id_to_token_.push_back(std::move(token));
+    start = end + 1;
+  }
+  if (tok.id_to_token_.empty()) fail(ErrorCode::kCorruptModel, "vocab.txt: empty vocabulary");
+  tok.cls_id_ = tok.token_to_id("[CLS]");
+  tok.sep_id_ = tok.token_to_id("[SEP]");
+  tok.pad_id_ = tok.token_to_id("[PAD]");
+  tok.unk_id_ = tok.token_to_id("[UNK]");
+  for (const char* required : {"[CLS]", "[SEP]", "[UNK]"}) {
+    if (tok.token_to_id(required) < 0) {
+      fail(ErrorCode::kCorruptModel, std::string("vocab.txt: missing special token ") + required);
+    }
+  }
+  if (tok.pad_id_ < 0) tok.pad_id_ = 0;
+  for (const char* special : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}) {
+    if (tok.token_to_id(special) >= 0) tok.special_tokens_.push_back(special);
+  }
+  return tok;
+}
+
+int32_t WordPieceTokenizer::token_to_id(const std::string& token) const {
+  auto it = token_to_id_.find(token);
+  return it == token_to_id_.end() ? -1 : it->second;
+}
+
+const std::string& WordPieceTokenizer::id_to_token(int32_t id) const {
+  static const std::string kEmpty;
+  if (id < 0 || (size_t)id >= id_to_token_.size()) return kEmpty;
+  return id_to_token_[(size_t)id];
+}
+
+std::vector<std::string> WordPieceTokenizer::pre_tokenize(const std::string& text) const {
+  std::vector<std::string> words;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty()) words.push_back(std::move(current));
+    current.clear();
+  };
+  std::vector<int32_t> normalized;
+  for (int32_t cp : decode_utf8(text)) {
+    if (cp == 0 || cp == 0xFFFD || is_control(cp)) continue;
+    if (is_whitespace(cp)) {
+      flush();
+      continue;
+    }
+    if (is_cjk(cp)) {
+      flush();
+      append_utf8(cp, &current);
+      flush();
+      continue;
+    }
+    normalized.clear();
+    if (options_.lowercase) {
+      lower_and_strip_accents(cp, &normalized);
+    } else {
+      normalized.push_back(cp);
+    }
+    for (int32_t n : normalized) {
+      if (is_punctuation(n)) {
+        flush();
+        append_utf8(n, &current);
+        flush();
+      } else {
+        append_utf8(n, &current);
+      }
+    }
+  }
+  flush();
+  return words;
+}
+
+void WordPieceTokenizer::wordpiece(const std::string& word, std::vector<int32_t>* out) const {
+  // Work on code point boundaries so a piece never splits a character.
+  std::vector<size_t> bounds;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if ((static_cast<unsigned char>(word[i]) & 0xC0) != 0x80) bounds.push_back(i);
+  }
+  bounds.push_back(word.size());
+  const size_t chars = bounds.size() - 1;
+  if (chars > options_.max_chars_per_word) {
+    out->push_back(unk_id_);
+    return;
+  }
+  std::vector<int32_t> pieces;
+  size_t start = 0;
+  while (start < chars) {
+    int32_t found = -1;
+    size_t end = chars;
+    for (; end > start; --end) {
+      std::string piece = word.substr(bounds[start], bounds[end] - bounds[start]);
+      if (start > 0) piece = "##" + piece;
+      found = token_to_id(piece);
+      if (found >= 0) break;
+    }
+    if (found < 0) {
+      out->push_back(unk_id_);
+      return;
+    }
+    pieces.push_back(found);
+    start = end;
+  }
+  out->insert(out->end(), pieces.begin(), pieces.end());
+}
+
+std::vector<int32_t> WordPieceTokenizer::tokenize_ids(const std::string& text) const {
+  // Special tokens written literally in the text ("[MASK]") stay single
+  // tokens, matched case-sensitively before any normalization.
+  std::vector<int32_t> ids;
+  size_t chunk_start = 0, pos = 0;
+  auto tokenize_chunk = [&](size_t end) {
+    for (const std::string& word : pre_tokenize(text.substr(chunk_start, end - chunk_start))) {
+      wordpiece(word, &ids);
+    }
+  };
+  while (pos < text.size()) {
+    const std::string* match = nullptr;
+    if (text[pos] == '[') {
+      for (const std::string& special : special_tokens_) {
+        if (text.compare(pos, special.size(), special) == 0 &&
+            (!match || special.size() > match->size())) {
+          match = &special;
+        }
+      }
+    }
+    if (!match) {
+      ++pos;
+      continue;
+    }
+    tokenize_chunk(pos);
+    ids.push_back(token_to_id(*match));
+    pos += match->size();
+    chunk_start = pos;
+  }
+  tokenize_chunk(text.size());
+  return ids;
+}
+
+std::vector<int32_t> WordPieceTokenizer::encode(const std::string& text,
+                                                size_t max_length) const {
+  if (max_length < 2) fail(ErrorCode::kInvalidArgument, "max_length must be at least 2");
+  std::vector<int32_t> body = tokenize_ids(text);
+  if (body.size() > max_length - 2) body.resize(max_length - 2);
+  std::vector<int32_t> ids;
+  ids.reserve(body.size() + 2);
+  ids.push_back(cls_id_);
+  ids.insert(ids.end(), body.begin(), body.end());
+  ids.push_back(sep_id_);
+  return ids;
+}
+
+}  // namespace pf

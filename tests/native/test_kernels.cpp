@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "kernels/attention.h"
+#include "kernels/linear.h"
+#include "kernels/norms.h"
+#include "kernels/runtime.h"
+
+namespace {
+
+std::vector<float> random_vector(size_t n, uint32_t seed, float scale = 1.f) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.f, scale);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  REQUIRE(a.size() == b.size());
+  float m = 0.f;
+  for (size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("LinearF32 matches the double-accumulated reference on odd shapes") {
+  const size_t threads = GENERATE(1, 2);
+  pf::set_num_threads(threads);
+  struct Shape { size_t rows, in, out; };
+  for (Shape s : {Shape{1, 1, 1}, Shape{1, 7, 3}, Shape{5, 33, 17}, Shape{64, 128, 300},
+                  Shape{3, 384, 1}}) {
+    const auto x = random_vector(s.rows * s.in, 1);
+    const auto w = random_vector(s.out * s.in, 2);
+    const auto b = random_vector(s.out, 3);
+    std::vector<float> got(s.rows * s.out), want(s.rows * s.out);
+    pf::LinearF32 linear(s.in, s.out, w.data(), b.data());
+    linear.run(x.data(), s.rows, got.data());
+    pf::linear_reference(x.data(), s.rows, s.in, s.out, w.data(), b.data(), want.data());
+    INFO("threads " << threads << " rows " << s.rows << " in " << s.in << " out " << s.out);
+    // f32 accumulation over K terms of unit-variance products: error grows
+    // like sqrt(K) * 2^-24 * |terms|; 1e-4 * sqrt(K) is a loose bound.
+    CHECK(max_abs_diff(got, want) <= 1e-4f * std::sqrt((float)s.in) + 1e-5f);
+  }
+  pf::set_num_threads(1);
+}
+
+TEST_CASE("layer_norm with residual matches a double reference") {
+  const size_t rows = 9, dim = 77;
+  const auto x = random_vector(rows * dim, 4, 3.f);
+  const auto r = random_vector(rows * dim, 5, 3.f);
+  const auto g = random_vector(dim, 6);
+  const auto b = random_vector(dim, 7);
+  std::vector<float> got(rows * dim);
+  pf::layer_norm(x.data(), r.data(), rows, dim, g.data(), b.data(), 1e-12f, got.data());
+  std::vector<float> want(rows * dim);
+  for (size_t i = 0; i < rows; ++i) {
+    double mean = 0, var = 0;
+    for (size_t d = 0; d < dim; ++d) mean += (double)x[i * dim + d] + r[i * dim + d];
+    mean /= dim;
+    for (size_t d = 0; d < dim; ++d) {
+      const double c = (double)x[i * dim + d] + r[i * dim + d] - mean;
+      var += c * c;
+    }
+    var /= dim;
+    for (size_t d = 0; d < dim; ++d) {
+      want[i * dim + d] =
+          (float)(((double)x[i * dim + d] + r[i * dim + d] - mean) / std::sqrt(var + 1e-12) * g[d] + b[d]);
+    }
+  }
+  CHECK(max_abs_diff(got, want) <= 2e-5f);
+}
+
+TEST_CASE("gelu_erf matches the closed form") {
+  std::vector<float> x = {-6.f, -1.f, -0.5f, 0.f, 0.5f, 1.f, 3.f};
+  std::vector<float> y = x;
+  pf::gelu_erf(y.data(), y.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double want = 0.5 * x[i] * (1.0 + std::erf(x[i] / std::sqrt(2.0)));
+    CHECK(y[i] == Approx(want).margin(1e-6));
+  }
+}
+
+TEST_CASE("self_attention honours the key mask and matches a naive reference") {
+  const size_t threads = GENERATE(1, 2);
+  pf::set_num_threads(threads);
+  const pf::AttentionShape shape{2, 5, 3, 4};
+  const size_t hidden = shape.heads * shape.head_dim;
+  const auto qkv = random_vector(shape.batch * shape.seq * 3 * hidden, 8);
+  // Second sequence has two padding positions at the end.
+  const std::vector<uint8_t> mask = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+  std::vector<float> got(shape.batch * shape.seq * hidden);
+  pf::self_attention(qkv.data(), mask.data(), shape, got.data());
+
+  std::vector<float> want(got.size());
+  for (size_t b = 0; b < shape.batch; ++b)
+    for (size_t h = 0; h < shape.heads; ++h)
+      for (size_t i = 0; i < shape.seq; ++i) {
+        std::vector<double> p(shape.seq);
+        double mx = -1e300, denom = 0;
+        for (size_t j = 0; j < shape.seq; ++j) {
+          double s = 0;
+          for (size_t d = 0; d < shape.head_dim; ++d)
+            s += (double)qkv[(b * shape.seq + i) * 3 * hidden + h * shape.head_dim + d] *
+                 qkv[(b * shape.seq + j) * 3 * hidden + hidden + h * shape.head_dim + d];
+          s /= std::sqrt((double)shape.head_dim);
+          if (!mask[b * shape.seq + j]) s += -3.4e38;  // as HF's finfo.min mask
+          p[j] = s;
+          mx = std::max(mx, s);
+        }
+        for (double& v : p) { v = std::exp(v - mx); denom += v; }
+        for (size_t d = 0; d < shape.head_dim; ++d) {
+          double acc = 0;
+          for (size_t j = 0; j < shape.seq; ++j)
+            acc += p[j] / denom *
+                   qkv[(b * shape.seq + j) * 3 * hidden + 2 * hidden + h * shape.head_dim + d];
+          want[(b * shape.seq + i) * hidden + h * shape.head_dim + d] = (float)acc;
+        }
+      }
+  CHECK(max_abs_diff(got, want) <= 1e-5f);
+  pf::set_num_threads(1);
+}
