@@ -57,12 +57,19 @@ val float_array(const std::vector<float>& data) {
 
 class JsFeatureExtractor {
  public:
-  static JsFeatureExtractor* load(std::string config_json, val weights, std::string vocab) {
+  static JsFeatureExtractor* load(std::string config_json, val weights, std::string vocab,
+                                  std::string dtype) {
     return guarded([&] {
+      const pf::WeightFormat format = pf::parse_dtype_option(dtype);
       std::vector<uint8_t> bytes = bytes_from_js(weights);
-      auto impl = pf::FeatureExtractor::load(config_json, bytes.data(), bytes.size(), vocab);
+      auto impl =
+          pf::FeatureExtractor::load(config_json, bytes.data(), bytes.size(), vocab, format);
       return new JsFeatureExtractor(std::move(impl));
     });
+  }
+
+  static JsFeatureExtractor* load_f32(std::string config_json, val weights, std::string vocab) {
+    return load(std::move(config_json), std::move(weights), std::move(vocab), "f32");
   }
 
   val run(val texts, std::string pooling, bool normalize) const {
@@ -117,6 +124,7 @@ EMSCRIPTEN_BINDINGS(pocketformer) {
   emscripten::function("version", &version);
   emscripten::class_<JsFeatureExtractor>("FeatureExtractor")
       .class_function("load", &JsFeatureExtractor::load, emscripten::allow_raw_pointers())
+      .class_function("load", &JsFeatureExtractor::load_f32, emscripten::allow_raw_pointers())
       .function("run", &JsFeatureExtractor::run)
       .function("tokenize", &JsFeatureExtractor::tokenize)
       .function("hiddenSize", &JsFeatureExtractor::hidden_size)

@@ -3,11 +3,13 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <xnnpack.h>
 
 #include "core/error.h"
 #include "kernels/runtime.h"
+#include "tensor/quantize.h"
 
 namespace pf {
 
@@ -22,42 +24,122 @@ void check(xnn_status status, const char* what) {
        std::string("XNNPACK ") + what + " failed with status " + std::to_string((int)status));
 }
 
+constexpr float kNoMin = -std::numeric_limits<float>::infinity();
+constexpr float kNoMax = std::numeric_limits<float>::infinity();
+
 }  // namespace
 
-LinearF32::LinearF32(size_t in_features, size_t out_features, const float* weight,
-                     const float* bias)
-    : in_(in_features), out_(out_features) {
+const char* weight_format_name(WeightFormat format) {
+  switch (format) {
+    case WeightFormat::kF32: return "f32";
+    case WeightFormat::kInt8: return "int8";
+    case WeightFormat::kInt4: return "int4";
+  }
+  return "?";
+}
+
+Linear::Linear(size_t in_features, size_t out_features, const float* weight, const float* bias,
+               WeightFormat format)
+    : in_(in_features), out_(out_features), format_(format) {
   ensure_xnnpack();
-  check(xnn_create_fully_connected_nc_f32(
-            in_features, out_features, /*input_stride=*/in_features,
-            /*output_stride=*/out_features, weight, bias,
-            -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity(),
-            /*flags=*/0, /*code_cache=*/nullptr, /*weights_cache=*/nullptr, &op_),
-        "create fully_connected_nc_f32");
+  switch (format) {
+    case WeightFormat::kF32:
+      check(xnn_create_fully_connected_nc_f32(in_, out_, in_, out_, weight, bias, kNoMin, kNoMax,
+                                              0, nullptr, nullptr, &fc_),
+            "create fully_connected_nc_f32");
+      return;
+    case WeightFormat::kInt8: {
+      const QuantizedWeights q = quantize_int8_per_channel(weight, out_, in_);
+      check(xnn_create_fully_connected_nc_qd8_f32_qc8w(
+                in_, out_, in_, out_, q.scales.data(),
+                reinterpret_cast<const int8_t*>(q.data.data()), bias, kNoMin, kNoMax, 0, nullptr,
+                nullptr, &fc_),
+            "create fully_connected_nc_qd8_f32_qc8w");
+      break;
+    }
+    case WeightFormat::kInt4: {
+      const QuantizedWeights q = quantize_int4_per_channel(weight, out_, in_);
+      check(xnn_create_fully_connected_nc_qd8_f32_qc4w(in_, out_, in_, out_,
+                                                       /*kernel_zero_point=*/8, q.scales.data(),
+                                                       q.data.data(), bias, kNoMin, kNoMax, 0,
+                                                       nullptr, nullptr, &fc_),
+            "create fully_connected_nc_qd8_f32_qc4w");
+      break;
+    }
+  }
+  try {
+    check(xnn_create_convert_nc_f32_qd8(0, &quantize_input_), "create convert_nc_f32_qd8");
+  } catch (...) {
+    release();
+    throw;
+  }
 }
 
-LinearF32::~LinearF32() {
-  if (op_ != nullptr) xnn_delete_operator(op_);
+void Linear::release() {
+  if (fc_ != nullptr) xnn_delete_operator(fc_);
+  if (quantize_input_ != nullptr) xnn_delete_operator(quantize_input_);
+  fc_ = nullptr;
+  quantize_input_ = nullptr;
 }
 
-LinearF32::LinearF32(LinearF32&& other) noexcept
-    : in_(other.in_), out_(other.out_), op_(std::exchange(other.op_, nullptr)) {}
+Linear::~Linear() { release(); }
 
-LinearF32& LinearF32::operator=(LinearF32&& other) noexcept {
+Linear::Linear(Linear&& other) noexcept
+    : in_(other.in_),
+      out_(other.out_),
+      format_(other.format_),
+      fc_(std::exchange(other.fc_, nullptr)),
+      quantize_input_(std::exchange(other.quantize_input_, nullptr)) {}
+
+Linear& Linear::operator=(Linear&& other) noexcept {
   if (this != &other) {
-    if (op_ != nullptr) xnn_delete_operator(op_);
+    release();
     in_ = other.in_;
     out_ = other.out_;
-    op_ = std::exchange(other.op_, nullptr);
+    format_ = other.format_;
+    fc_ = std::exchange(other.fc_, nullptr);
+    quantize_input_ = std::exchange(other.quantize_input_, nullptr);
   }
   return *this;
 }
 
-void LinearF32::run(const float* x, size_t rows, float* y) const {
+size_t Linear::weight_bytes() const {
+  switch (format_) {
+    case WeightFormat::kF32: return in_ * out_ * 4;
+    case WeightFormat::kInt8: return in_ * out_ + out_ * 4;
+    case WeightFormat::kInt4: return out_ * ((in_ + 1) / 2) + out_ * 4;
+  }
+  return 0;
+}
+
+void Linear::run(const float* x, size_t rows, float* y) const {
   if (rows == 0) return;
-  check(xnn_reshape_fully_connected_nc_f32(op_, rows, thread_pool()), "reshape fully_connected");
-  check(xnn_setup_fully_connected_nc_f32(op_, x, y), "setup fully_connected");
-  check(xnn_run_operator(op_, thread_pool()), "run fully_connected");
+  pthreadpool_t pool = thread_pool();
+  if (format_ == WeightFormat::kF32) {
+    check(xnn_reshape_fully_connected_nc_f32(fc_, rows, pool), "reshape fully_connected");
+    check(xnn_setup_fully_connected_nc_f32(fc_, x, y), "setup fully_connected");
+    check(xnn_run_operator(fc_, pool), "run fully_connected");
+    return;
+  }
+  // Dynamic quantization: each input row gets its own int8 scale and zero
+  // point. XNNPACK reads a little past the ends of both buffers.
+  std::vector<int8_t> qx(rows * in_ + XNN_EXTRA_BYTES);
+  std::vector<xnn_quantization_params> qparams(rows + XNN_EXTRA_QUANTIZATION_PARAMS);
+  check(xnn_reshape_convert_nc_f32_qd8(quantize_input_, rows, in_, in_, in_, pool),
+        "reshape convert_nc_f32_qd8");
+  check(xnn_setup_convert_nc_f32_qd8(quantize_input_, x, qx.data(), qparams.data()),
+        "setup convert_nc_f32_qd8");
+  check(xnn_run_operator(quantize_input_, pool), "run convert_nc_f32_qd8");
+  if (format_ == WeightFormat::kInt8) {
+    check(xnn_reshape_fully_connected_nc_qd8_f32_qc8w(fc_, rows, pool), "reshape fc qc8w");
+    check(xnn_setup_fully_connected_nc_qd8_f32_qc8w(fc_, qx.data(), y, qparams.data()),
+          "setup fc qc8w");
+  } else {
+    check(xnn_reshape_fully_connected_nc_qd8_f32_qc4w(fc_, rows, pool), "reshape fc qc4w");
+    check(xnn_setup_fully_connected_nc_qd8_f32_qc4w(fc_, qx.data(), y, qparams.data()),
+          "setup fc qc4w");
+  }
+  check(xnn_run_operator(fc_, pool), "run fully_connected (quantized)");
 }
 
 void linear_reference(const float* x, size_t rows, size_t in, size_t out, const float* weight,

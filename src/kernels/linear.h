@@ -1,34 +1,53 @@
-// Fully-connected layer y = x W^T + b on XNNPACK. The operator packs W and b
-// at construction, so the caller's weight buffers can be released afterwards.
+// Fully-connected layer y = x W^T + b on XNNPACK operators.
+//  - kF32: f32 weights and compute.
+//  - kInt8 / kInt4: weights quantized per output channel at construction;
+//    activations quantized per row on the fly (dynamic int8), accumulation
+//    in int32, output in f32 (XNNPACK qd8_f32_qc8w / qd8_f32_qc4w).
+// The operator packs W and b at construction, so the caller's buffers can be
+// released afterwards.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 typedef struct xnn_operator* xnn_operator_t;
 
 namespace pf {
 
-class LinearF32 {
+enum class WeightFormat { kF32, kInt8, kInt4 };
+
+const char* weight_format_name(WeightFormat format);
+
+class Linear {
  public:
   // weight: [out_features, in_features] row-major (PyTorch nn.Linear layout);
   // bias may be nullptr.
-  LinearF32(size_t in_features, size_t out_features, const float* weight, const float* bias);
-  ~LinearF32();
-  LinearF32(const LinearF32&) = delete;
-  LinearF32& operator=(const LinearF32&) = delete;
-  LinearF32(LinearF32&& other) noexcept;
-  LinearF32& operator=(LinearF32&& other) noexcept;
+  Linear(size_t in_features, size_t out_features, const float* weight, const float* bias,
+         WeightFormat format = WeightFormat::kF32);
+  ~Linear();
+  Linear(const Linear&) = delete;
+  Linear& operator=(const Linear&) = delete;
+  Linear(Linear&& other) noexcept;
+  Linear& operator=(Linear&& other) noexcept;
 
-  // x: [rows, in_features], y: [rows, out_features].
+  // x: [rows, in_features], y: [rows, out_features]. Not reentrant: one
+  // caller at a time per layer (operators hold per-call state).
   void run(const float* x, size_t rows, float* y) const;
 
   size_t in_features() const { return in_; }
   size_t out_features() const { return out_; }
+  WeightFormat format() const { return format_; }
+  // Bytes the weights occupy in their stored format (before kernel packing).
+  size_t weight_bytes() const;
 
  private:
+  void release();
+
   size_t in_ = 0;
   size_t out_ = 0;
-  xnn_operator_t op_ = nullptr;
+  WeightFormat format_ = WeightFormat::kF32;
+  xnn_operator_t fc_ = nullptr;
+  xnn_operator_t quantize_input_ = nullptr;  // f32 -> qd8, quantized formats only
 };
 
 // Plain reference used by tests: y = x W^T + b with double accumulation.

@@ -31,7 +31,7 @@ std::vector<float> concat(std::vector<float> a, const std::vector<float>& b,
 }  // namespace
 
 std::unique_ptr<BertModel> BertModel::load(const EncoderConfig& config,
-                                           const SafetensorsFile& file) {
+                                           const SafetensorsFile& file, WeightFormat format) {
   WeightLoader w(file, detect_prefix(file));
   const int64_t H = config.hidden_size, I = config.intermediate_size;
 
@@ -62,12 +62,12 @@ std::unique_ptr<BertModel> BertModel::load(const EncoderConfig& config,
     const auto out_w = w.get(p + "output.dense.weight", {H, I});
     const auto out_b = w.get(p + "output.dense.bias", {H});
     model->layers_.push_back(Layer{
-        LinearF32((size_t)H, (size_t)(3 * H), qkv_w.data(), qkv_b.data()),
-        LinearF32((size_t)H, (size_t)H, ao_w.data(), ao_b.data()),
+        Linear((size_t)H, (size_t)(3 * H), qkv_w.data(), qkv_b.data(), format),
+        Linear((size_t)H, (size_t)H, ao_w.data(), ao_b.data(), format),
         w.get(p + "attention.output.LayerNorm.weight", {H}),
         w.get(p + "attention.output.LayerNorm.bias", {H}),
-        LinearF32((size_t)H, (size_t)I, in_w.data(), in_b.data()),
-        LinearF32((size_t)I, (size_t)H, out_w.data(), out_b.data()),
+        Linear((size_t)H, (size_t)I, in_w.data(), in_b.data(), format),
+        Linear((size_t)I, (size_t)H, out_w.data(), out_b.data(), format),
         w.get(p + "output.LayerNorm.weight", {H}),
         w.get(p + "output.LayerNorm.bias", {H}),
     });
@@ -75,7 +75,7 @@ std::unique_ptr<BertModel> BertModel::load(const EncoderConfig& config,
   if (w.has("pooler.dense.weight")) {
     const auto pw = w.get("pooler.dense.weight", {H, H});
     const auto pb = w.get("pooler.dense.bias", {H});
-    model->pooler_ = std::make_unique<LinearF32>((size_t)H, (size_t)H, pw.data(), pb.data());
+    model->pooler_ = std::make_unique<Linear>((size_t)H, (size_t)H, pw.data(), pb.data(), format);
   }
   return model;
 }

@@ -24,8 +24,11 @@ class BertModel {
  public:
   // Validates every tensor against the config and packs the weights; the
   // safetensors buffer may be released once this returns.
+  // `format` picks the precision of the linear layers (quantized at load
+  // from whatever the file stores); embeddings and norms stay f32.
   static std::unique_ptr<BertModel> load(const EncoderConfig& config,
-                                         const SafetensorsFile& weights);
+                                         const SafetensorsFile& weights,
+                                         WeightFormat format = WeightFormat::kF32);
 
   // Returns last_hidden_state, [batch * seq, hidden_size].
   std::vector<float> forward(const EncoderBatch& batch) const;
@@ -38,11 +41,11 @@ class BertModel {
 
  private:
   struct Layer {
-    LinearF32 qkv;  // fused [3H, H] projection
-    LinearF32 attention_out;
+    Linear qkv;  // fused [3H, H] projection
+    Linear attention_out;
     std::vector<float> attention_ln_gamma, attention_ln_beta;
-    LinearF32 intermediate;
-    LinearF32 output;
+    Linear intermediate;
+    Linear output;
     std::vector<float> output_ln_gamma, output_ln_beta;
   };
 
@@ -50,7 +53,7 @@ class BertModel {
   std::vector<float> word_embeddings_, position_embeddings_, token_type_embeddings_;
   std::vector<float> embeddings_ln_gamma_, embeddings_ln_beta_;
   std::vector<Layer> layers_;
-  std::unique_ptr<LinearF32> pooler_;
+  std::unique_ptr<Linear> pooler_;
 };
 
 }  // namespace pf

@@ -16,6 +16,14 @@ Pooling parse_pooling(const std::string& name) {
        "unknown pooling '" + name + "' (expected 'none', 'mean' or 'cls')");
 }
 
+WeightFormat parse_dtype_option(const std::string& name) {
+  if (name == "f32" || name == "fp32") return WeightFormat::kF32;
+  if (name == "int8" || name == "q8") return WeightFormat::kInt8;
+  if (name == "q4" || name == "int4") return WeightFormat::kInt4;
+  fail(ErrorCode::kInvalidArgument,
+       "unknown dtype '" + name + "' (expected 'f32', 'int8' or 'q4')");
+}
+
 std::vector<float> mean_pool(const std::vector<float>& hidden, const std::vector<uint8_t>& mask,
                              size_t batch, size_t seq, size_t dim) {
   std::vector<float> out(batch * dim, 0.f);
@@ -52,7 +60,8 @@ void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim) {
 std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& config_json,
                                                          const uint8_t* safetensors,
                                                          size_t safetensors_size,
-                                                         const std::string& vocab_txt) {
+                                                         const std::string& vocab_txt,
+                                                         WeightFormat format) {
   const EncoderConfig config = parse_encoder_config(config_json);
   WordPieceTokenizer tokenizer = WordPieceTokenizer::from_vocab_txt(vocab_txt);
   if ((int64_t)tokenizer.vocab_size() > config.vocab_size) {
@@ -61,7 +70,7 @@ std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& conf
                                        std::to_string(config.vocab_size));
   }
   const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
-  auto model = BertModel::load(config, file);
+  auto model = BertModel::load(config, file, format);
   return std::unique_ptr<FeatureExtractor>(
       new FeatureExtractor(std::move(model), std::move(tokenizer)));
 }

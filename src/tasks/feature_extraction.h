@@ -14,6 +14,8 @@ namespace pf {
 enum class Pooling { kNone, kMean, kCls };
 
 Pooling parse_pooling(const std::string& name);
+// "f32" | "int8" | "q4" (4-bit), the names the JS `dtype` option uses.
+WeightFormat parse_dtype_option(const std::string& name);
 
 struct FeatureOutput {
   std::vector<float> data;
@@ -31,7 +33,8 @@ class FeatureExtractor {
   // Files as a Hugging Face repository has them.
   static std::unique_ptr<FeatureExtractor> load(const std::string& config_json,
                                                 const uint8_t* safetensors, size_t safetensors_size,
-                                                const std::string& vocab_txt);
+                                                const std::string& vocab_txt,
+                                                WeightFormat format = WeightFormat::kF32);
 
   // Tokenizes and pads `texts` into one batch (truncating each to
   // max_position_embeddings), then runs the encoder.

@@ -8,6 +8,7 @@
 #include "kernels/linear.h"
 #include "kernels/norms.h"
 #include "kernels/runtime.h"
+#include "tensor/quantize.h"
 
 namespace {
 
@@ -28,7 +29,7 @@ float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
 
 }  // namespace
 
-TEST_CASE("LinearF32 matches the double-accumulated reference on odd shapes") {
+TEST_CASE("Linear f32 matches the double-accumulated reference on odd shapes") {
   const size_t threads = GENERATE(1, 2);
   pf::set_num_threads(threads);
   struct Shape { size_t rows, in, out; };
@@ -38,7 +39,7 @@ TEST_CASE("LinearF32 matches the double-accumulated reference on odd shapes") {
     const auto w = random_vector(s.out * s.in, 2);
     const auto b = random_vector(s.out, 3);
     std::vector<float> got(s.rows * s.out), want(s.rows * s.out);
-    pf::LinearF32 linear(s.in, s.out, w.data(), b.data());
+    pf::Linear linear(s.in, s.out, w.data(), b.data());
     linear.run(x.data(), s.rows, got.data());
     pf::linear_reference(x.data(), s.rows, s.in, s.out, w.data(), b.data(), want.data());
     INFO("threads " << threads << " rows " << s.rows << " in " << s.in << " out " << s.out);
@@ -122,5 +123,94 @@ TEST_CASE("self_attention honours the key mask and matches a naive reference") {
         }
       }
   CHECK(max_abs_diff(got, want) <= 1e-5f);
+  pf::set_num_threads(1);
+}
+
+TEST_CASE("quantize/dequantize round trip stays within half a step") {
+  const size_t rows = 7, cols = 33;
+  auto w = random_vector(rows * cols, 9);
+  w[5] = 0.f;
+  std::fill(w.begin() + 2 * cols, w.begin() + 3 * cols, 0.f);  // an all-zero row
+  const auto q8 = pf::quantize_int8_per_channel(w.data(), rows, cols);
+  const auto q4 = pf::quantize_int4_per_channel(w.data(), rows, cols);
+  const auto d8 = pf::dequantize_int8(q8);
+  const auto d4 = pf::dequantize_int4(q4);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) {
+      INFO("row " << r << " col " << c);
+      CHECK(std::fabs(d8[r * cols + c] - w[r * cols + c]) <= 0.5f * q8.scales[r] + 1e-7f);
+      // 4-bit scales may clip outliers (error search), which then sit at
+      // the end of the range.
+      const float s4 = q4.scales[r], aw = std::fabs(w[r * cols + c]);
+      CHECK(std::fabs(d4[r * cols + c] - w[r * cols + c]) <= std::max(0.5f * s4, aw - 7.f * s4) + 1e-6f);
+    }
+  }
+  CHECK(d8[2 * cols] == 0.f);
+  CHECK(d4[2 * cols] == 0.f);
+  std::vector<float> bad(cols, 1.f);
+  bad[3] = NAN;
+  CHECK_THROWS(pf::quantize_int8_per_channel(bad.data(), 1, cols));
+}
+
+namespace {
+
+// Emulates dynamic per-row int8 activation quantization (asymmetric, as
+// XNNPACK's f32->qd8 does) so the quantized kernels can be checked tightly
+// against the arithmetic they are meant to perform.
+std::vector<float> fake_quantize_rows(const std::vector<float>& x, size_t rows, size_t cols) {
+  std::vector<float> out(x.size());
+  for (size_t r = 0; r < rows; ++r) {
+    float lo = 0.f, hi = 0.f;
+    for (size_t c = 0; c < cols; ++c) {
+      lo = std::min(lo, x[r * cols + c]);
+      hi = std::max(hi, x[r * cols + c]);
+    }
+    const float scale = (hi - lo) / 255.f;
+    const float zero = std::nearbyint(-128.f - lo / scale);
+    for (size_t c = 0; c < cols; ++c) {
+      const float q = std::min(127.f, std::max(-128.f, std::nearbyint(x[r * cols + c] / scale + zero)));
+      out[r * cols + c] = (q - zero) * scale;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Linear int8/int4 compute what their quantized weights and inputs say") {
+  const size_t threads = GENERATE(1, 2);
+  pf::set_num_threads(threads);
+  struct Shape { size_t rows, in, out; };
+  for (Shape s : {Shape{1, 1, 1}, Shape{1, 33, 7}, Shape{5, 64, 17}, Shape{9, 384, 300},
+                  Shape{2, 31, 1}}) {
+    const auto x = random_vector(s.rows * s.in, 11);
+    const auto w = random_vector(s.out * s.in, 12);
+    const auto b = random_vector(s.out, 13);
+    const auto xq = fake_quantize_rows(x, s.rows, s.in);
+    for (auto format : {pf::WeightFormat::kInt8, pf::WeightFormat::kInt4}) {
+      const auto q = format == pf::WeightFormat::kInt8
+                         ? pf::dequantize_int8(pf::quantize_int8_per_channel(w.data(), s.out, s.in))
+                         : pf::dequantize_int4(pf::quantize_int4_per_channel(w.data(), s.out, s.in));
+      std::vector<float> got(s.rows * s.out), want(s.rows * s.out), exact(s.rows * s.out);
+      pf::Linear linear(s.in, s.out, w.data(), b.data(), format);
+      linear.run(x.data(), s.rows, got.data());
+      pf::linear_reference(xq.data(), s.rows, s.in, s.out, q.data(), b.data(), want.data());
+      pf::linear_reference(x.data(), s.rows, s.in, s.out, w.data(), b.data(), exact.data());
+      INFO(pf::weight_format_name(format) << " threads " << threads << " rows " << s.rows
+                                          << " in " << s.in << " out " << s.out);
+      // Against the emulated integer arithmetic: only f32 rounding of the
+      // final scale products differs (the int32 sums are exact); the zero
+      // point may round differently at .5 ties, so allow one activation step.
+      CHECK(max_abs_diff(got, want) <= 2e-2f * std::sqrt((float)s.in) + 1e-4f);
+      // Against f32: the quantization error itself, relative to the output scale.
+      double err = 0, norm = 0;
+      for (size_t i = 0; i < got.size(); ++i) {
+        err += (got[i] - exact[i]) * (double)(got[i] - exact[i]);
+        norm += exact[i] * (double)exact[i];
+      }
+      const double rel = std::sqrt(err / std::max(norm, 1e-30));
+      CHECK(rel < (format == pf::WeightFormat::kInt8 ? 0.03 : 0.25));
+    }
+  }
   pf::set_num_threads(1);
 }

@@ -45,7 +45,8 @@ TEST_CASE("WordPiece: basic splitting, lowercasing, accents, unknowns") {
   CHECK(tok.encode("", 8) == std::vector<int32_t>{2, 3});
   CHECK(tok.tokenize_ids(std::string(101, 'a')) == std::vector<int32_t>{1});
   // Invalid UTF-8 and control characters are dropped, not passed through.
-  CHECK(tok.tokenize_ids(std::string("hello\xff\x01world")) == std::vector<int32_t>{4, 5});
+  CHECK(tok.tokenize_ids(std::string("hello\xff\x01 world")) == std::vector<int32_t>{4, 5});
+  CHECK(tok.tokenize_ids(std::string("hello\xffworld")) == std::vector<int32_t>{1});
 }
 
 TEST_CASE("WordPiece: vocab without special tokens is rejected") {

@@ -1,0 +1,79 @@
+// Shared helpers for the node:test suites.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+export const TESTDATA = path.join(ROOT, 'build/testdata');
+export const TINY = path.join(TESTDATA, 'tiny-bert');
+export const FAKE_DIST = path.join(ROOT, 'tests/js/fixtures/fake-dist');
+
+/** Fails (never skips) when a prerequisite is missing, saying how to make it. */
+export function requireFile(file, how) {
+  if (!fs.existsSync(file)) {
+    throw new Error(`${path.relative(ROOT, file)} is missing: ${how}`);
+  }
+}
+
+export function requireWasmBuild() {
+  requireFile(path.join(DIST, 'pocketformer-simd-mt.mjs'), "run 'npm run build' (bash scripts/build.sh wasm)");
+  requireFile(path.join(DIST, 'pocketformer-simd-mt.wasm'), "run 'npm run build' (bash scripts/build.sh wasm)");
+}
+
+export function requireTestdata() {
+  requireFile(path.join(TINY, 'reference.json'), "run 'npm run testdata' (bash scripts/make-testdata.sh)");
+}
+
+export function readReference(dir = TINY) {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'reference.json'), 'utf8'));
+}
+
+/** The three files a model folder needs, as a pipeline() file map. */
+export function readModelFiles(dir = TINY) {
+  return {
+    'config.json': fs.readFileSync(path.join(dir, 'config.json'), 'utf8'),
+    'model.safetensors': new Uint8Array(fs.readFileSync(path.join(dir, 'model.safetensors'))),
+    'vocab.txt': fs.readFileSync(path.join(dir, 'vocab.txt'), 'utf8'),
+  };
+}
+
+/** max |a - b| over two equally long numeric arrays (throws on a length mismatch). */
+export function maxAbsDiff(a, b) {
+  if (a.length !== b.length) {
+    throw new Error(`length mismatch: got ${a.length} values, expected ${b.length}`);
+  }
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+/** Expected error code of each hostile model in build/testdata/bad-models. */
+export function expectedBadModelCode(name) {
+  if (name === 'st_dtype_unknown') return ['UNSUPPORTED'];
+  if (name.startsWith('config_')) return ['BAD_CONFIG'];
+  if (/^(st_|shape_|missing_|duplicate_)/.test(name)) return ['CORRUPT_MODEL'];
+  // A case added later: any "your file is bad" code, never INTERNAL.
+  return ['CORRUPT_MODEL', 'BAD_CONFIG', 'UNSUPPORTED'];
+}
+
+export function listBadModels() {
+  const root = path.join(TESTDATA, 'bad-models');
+  requireFile(root, "run 'npm run testdata' (bash scripts/make-testdata.sh)");
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const dir = path.join(root, name);
+      return {
+        name,
+        dir,
+        expect: fs.readFileSync(path.join(dir, 'expect.txt'), 'utf8').trim().toLowerCase(),
+      };
+    });
+}

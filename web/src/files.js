@@ -1,0 +1,394 @@
+// Finding and reading a model's files: a folder URL, a Hugging Face repo id,
+// a local directory (Node), or an object of in-memory files. Downloads stream
+// through fetch + a reader and report Transformers.js-style progress events.
+import { PocketformerError } from './errors.js';
+
+export const IS_NODE =
+  typeof process !== 'undefined' && !!(process.versions && process.versions.node) &&
+  typeof window === 'undefined';
+
+/** Files a feature-extraction BERT needs. */
+export const REQUIRED_FILES = ['config.json', 'model.safetensors', 'vocab.txt'];
+
+const CACHE_NAME = 'pocketformer-models-v1';
+
+function abortError(signal) {
+  const reason = signal && signal.reason;
+  const detail = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
+  return new PocketformerError('ABORTED', `aborted${detail}`, { cause: reason });
+}
+
+export function throwIfAborted(signal) {
+  if (signal && signal.aborted) throw abortError(signal);
+}
+
+function isAbort(e, signal) {
+  return (signal && signal.aborted) || (e && typeof e === 'object' && e.name === 'AbortError');
+}
+
+const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/;
+
+function withSlash(s) {
+  return s.endsWith('/') ? s : s + '/';
+}
+
+function baseHref() {
+  if (typeof document !== 'undefined' && document.baseURI) return document.baseURI;
+  if (typeof location !== 'undefined' && location.href) return location.href;
+  return undefined;
+}
+
+/**
+ * Decides where a model comes from.
+ * @returns {Promise<{kind: 'files', files: object} | {kind: 'url', base: string} |
+ *   {kind: 'dir', dir: string}>}
+ */
+export async function resolveModelSource(model, { env, revision = 'main' }) {
+  if (model && typeof model === 'object' && !(model instanceof URL)) {
+    return { kind: 'files', files: model };
+  }
+  if (model instanceof URL) model = model.href;
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw new PocketformerError(
+      'INVALID_ARGUMENT',
+      'model must be a folder URL, a Hugging Face repo id, a local directory (Node) or an object of files',
+    );
+  }
+  model = model.trim();
+
+  if (IS_NODE) {
+    const path = await import('node:path');
+    if (model.startsWith('file:')) {
+      const { fileURLToPath } = await import('node:url');
+      return { kind: 'dir', dir: fileURLToPath(new URL(model)) };
+    }
+    if (path.isAbsolute(model) || model.startsWith('.')) {
+      return { kind: 'dir', dir: path.resolve(model) };
+    }
+    if (!SCHEME.test(model)) {
+      const { stat } = await import('node:fs/promises');
+      const st = await stat(model).catch(() => null);
+      if (st && st.isDirectory()) return { kind: 'dir', dir: path.resolve(model) };
+    }
+  }
+
+  const looksLikeFolder =
+    SCHEME.test(model) || model.startsWith('/') || model.startsWith('.') || model.endsWith('/');
+  if (!looksLikeFolder && REPO_ID.test(model)) {
+    if (!env.allowRemoteModels) {
+      throw new PocketformerError(
+        'MODEL_NOT_FOUND',
+        `'${model}' looks like a Hugging Face repo id, but env.allowRemoteModels is false ` +
+          "(for a folder on this site, give its URL ending in '/', e.g. './models/tiny/')",
+      );
+    }
+    const host = withSlash(String(env.remoteHost));
+    const rel = String(env.remotePathTemplate)
+      .replaceAll('{model}', model)
+      .replaceAll('{revision}', encodeURIComponent(revision));
+    return { kind: 'url', base: new URL(withSlash(rel), host).href, remote: true };
+  }
+  let base;
+  try {
+    base = new URL(withSlash(model), baseHref()).href;
+  } catch {
+    throw new PocketformerError('INVALID_ARGUMENT', `cannot make a URL of model '${model}'`);
+  }
+  return { kind: 'url', base, remote: false };
+}
+
+/** Emits Transformers.js-style progress events; never lets a callback throw into us. */
+export function makeEmitter(callback, name) {
+  return (event) => {
+    if (typeof callback !== 'function') return;
+    try {
+      callback({ name, ...event });
+    } catch (e) {
+      if (typeof console !== 'undefined') console.error('progress_callback threw:', e);
+    }
+  };
+}
+
+async function toBytes(value, file) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) {
+    return new Uint8Array(value);
+  }
+  if (ArrayBuffer.isView(value)) {
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (typeof Blob !== 'undefined' && value instanceof Blob) {
+    return new Uint8Array(await value.arrayBuffer());
+  }
+  if (typeof value === 'string') return new TextEncoder().encode(value);
+  throw new PocketformerError(
+    'INVALID_ARGUMENT',
+    `${file}: expected an ArrayBuffer, Uint8Array, Blob/File or string, got ${
+      value === null ? 'null' : typeof value
+    }`,
+  );
+}
+
+const decoder = new TextDecoder('utf-8');
+
+function decodeText(bytes) {
+  return decoder.decode(bytes);
+}
+
+/** Reads one response body with progress; uses Content-Length when known. */
+async function readBody(response, file, emit, signal) {
+  const lengthHeader = response.headers.get('content-length');
+  const encoded = response.headers.get('content-encoding');
+  let total = lengthHeader && !encoded ? Number(lengthHeader) : 0;
+  if (!Number.isFinite(total) || total < 0) total = 0;
+  emit({ status: 'download', file, loaded: 0, total, progress: 0 });
+  if (!response.body || typeof response.body.getReader !== 'function') {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    emit({ status: 'progress', file, loaded: bytes.length, total: bytes.length, progress: 100 });
+    return bytes;
+  }
+  const reader = response.body.getReader();
+  const onAbort = () => reader.cancel().catch(() => {});
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    let buffer = total > 0 ? new Uint8Array(total) : null;
+    /** @type {Uint8Array[]} */
+    const chunks = [];
+    let loaded = 0;
+    let lastEmit = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      throwIfAborted(signal);
+      if (done) break;
+      if (buffer && loaded + value.length <= buffer.length) {
+        buffer.set(value, loaded);
+      } else {
+        if (buffer) {
+          // Longer than announced: fall back to collecting chunks.
+          chunks.push(buffer.subarray(0, loaded));
+          buffer = null;
+        }
+        chunks.push(value);
+      }
+      loaded += value.length;
+      const now = Date.now();
+      if (now - lastEmit > 50 || (total && loaded === total)) {
+        lastEmit = now;
+        const shownTotal = Math.max(total, loaded);
+        emit({
+          status: 'progress',
+          file,
+          loaded,
+          total: shownTotal,
+          progress: shownTotal ? (loaded / shownTotal) * 100 : 0,
+        });
+      }
+    }
+    let bytes;
+    if (buffer) {
+      bytes = loaded === buffer.length ? buffer : buffer.slice(0, loaded);
+    } else {
+      bytes = new Uint8Array(loaded);
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.length;
+      }
+    }
+    emit({ status: 'progress', file, loaded, total: loaded, progress: 100 });
+    return bytes;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function openCache(env, source) {
+  // Only models from another origin (e.g. the Hugging Face hub) are cached:
+  // files on the page's own server are cheap to fetch again and may change.
+  if (!env.useBrowserCache || typeof caches === 'undefined') return null;
+  const origin = typeof location !== 'undefined' ? location.origin : null;
+  if (!source.remote && origin && new URL(source.base).origin === origin) return null;
+  try {
+    return await caches.open(CACHE_NAME);
+  } catch {
+    return null;
+  }
+}
+
+async function fetchFile(url, file, emit, signal, cache) {
+  emit({ status: 'initiate', file, loaded: 0, total: 0, progress: 0 });
+  let response = null;
+  let fromCache = false;
+  if (cache) {
+    try {
+      response = (await cache.match(url)) || null;
+      fromCache = !!response;
+    } catch {
+      response = null;
+    }
+  }
+  if (!response) {
+    try {
+      response = await fetch(url, { signal, credentials: 'same-origin' });
+    } catch (e) {
+      if (isAbort(e, signal)) throw abortError(signal);
+      throw new PocketformerError(
+        'NETWORK_ERROR',
+        `${file}: could not fetch ${url} (${e && e.message ? e.message : e})`,
+        { cause: e },
+      );
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 404 || response.status === 410) {
+      throw new PocketformerError(
+        'MODEL_NOT_FOUND',
+        `${file}: not found (HTTP ${response.status}) at ${url}`,
+      );
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new PocketformerError(
+        'MODEL_NOT_FOUND',
+        `${file}: access denied (HTTP ${response.status}) at ${url} (private or gated repo?)`,
+      );
+    }
+    throw new PocketformerError(
+      'NETWORK_ERROR',
+      `${file}: HTTP ${response.status} ${response.statusText} from ${url}`,
+    );
+  }
+  let bytes;
+  try {
+    bytes = await readBody(response, file, emit, signal);
+  } catch (e) {
+    if (e instanceof PocketformerError) throw e;
+    if (isAbort(e, signal)) throw abortError(signal);
+    throw new PocketformerError(
+      'NETWORK_ERROR',
+      `${file}: download from ${url} failed (${e && e.message ? e.message : e})`,
+      { cause: e },
+    );
+  }
+  if (cache && !fromCache) {
+    try {
+      await cache.put(
+        url,
+        new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) } }),
+      );
+    } catch {
+      // a full or unavailable cache must not fail the load
+    }
+  }
+  emit({ status: 'done', file, loaded: bytes.length, total: bytes.length, progress: 100 });
+  return bytes;
+}
+
+async function readLocalFile(dir, file, emit, signal) {
+  const [{ readFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const full = path.join(dir, file);
+  emit({ status: 'initiate', file, loaded: 0, total: 0, progress: 0 });
+  let buf;
+  try {
+    buf = await readFile(full, { signal });
+  } catch (e) {
+    if (isAbort(e, signal)) throw abortError(signal);
+    if (e && e.code === 'ENOENT') {
+      throw new PocketformerError('MODEL_NOT_FOUND', `${file}: not found at ${full}`);
+    }
+    throw new PocketformerError('NETWORK_ERROR', `${file}: cannot read ${full} (${e.message})`, {
+      cause: e,
+    });
+  }
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  emit({ status: 'progress', file, loaded: bytes.length, total: bytes.length, progress: 100 });
+  emit({ status: 'done', file, loaded: bytes.length, total: bytes.length, progress: 100 });
+  return bytes;
+}
+
+/**
+ * Gets config.json, model.safetensors and vocab.txt.
+ * @returns {Promise<{config: string, weights: Uint8Array, vocab: string, owned: boolean,
+ *   sizes: Record<string, number>, where: string}>}
+ *   owned: the weights buffer was allocated here (safe to transfer to a worker)
+ */
+export async function loadModelFiles(source, { env, emit, signal }) {
+  throwIfAborted(signal);
+  /** @type {Record<string, Uint8Array>} */
+  const bytes = {};
+  let where;
+  let owned = true;
+  if (source.kind === 'files') {
+    where = 'the given files';
+    owned = false;
+    for (const file of REQUIRED_FILES) {
+      const value = source.files[file];
+      if (value === undefined || value === null) {
+        throw new PocketformerError(
+          'MODEL_NOT_FOUND',
+          `${file}: missing from the files object (it needs ${REQUIRED_FILES.join(', ')})`,
+        );
+      }
+    }
+    for (const file of REQUIRED_FILES) {
+      emit({ status: 'initiate', file, loaded: 0, total: 0, progress: 0 });
+      bytes[file] = await toBytes(source.files[file], file);
+      throwIfAborted(signal);
+      const n = bytes[file].length;
+      emit({ status: 'progress', file, loaded: n, total: n, progress: 100 });
+      emit({ status: 'done', file, loaded: n, total: n, progress: 100 });
+    }
+  } else {
+    // One controller for the three downloads: the first failure cancels the rest.
+    const inner = new AbortController();
+    const relay = () => inner.abort(signal.reason);
+    if (signal) signal.addEventListener('abort', relay, { once: true });
+    try {
+      if (source.kind === 'dir') {
+        where = source.dir;
+        const got = await Promise.all(
+          REQUIRED_FILES.map((f) =>
+            readLocalFile(source.dir, f, emit, inner.signal).catch((e) => {
+              inner.abort();
+              throw e;
+            }),
+          ),
+        );
+        REQUIRED_FILES.forEach((f, i) => (bytes[f] = got[i]));
+      } else {
+        where = source.base;
+        const cache = await openCache(env, source);
+        const results = await Promise.allSettled(
+          REQUIRED_FILES.map((f) =>
+            fetchFile(new URL(f, source.base).href, f, emit, inner.signal, cache).catch((e) => {
+              inner.abort();
+              throw e;
+            }),
+          ),
+        );
+        throwIfAborted(signal);
+        // Report the root cause, not the cancellations it triggered.
+        const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+        if (failures.length) {
+          throw failures.find((e) => !(e instanceof PocketformerError && e.code === 'ABORTED')) ||
+            failures[0];
+        }
+        REQUIRED_FILES.forEach((f, i) => (bytes[f] = results[i].value));
+      }
+    } finally {
+      if (signal) signal.removeEventListener('abort', relay);
+    }
+    throwIfAborted(signal);
+  }
+  return {
+    config: decodeText(bytes['config.json']),
+    weights: bytes['model.safetensors'],
+    vocab: decodeText(bytes['vocab.txt']),
+    owned,
+    where,
+    sizes: Object.fromEntries(REQUIRED_FILES.map((f) => [f, bytes[f].length])),
+  };
+}
+
+export { CACHE_NAME };

@@ -1,0 +1,165 @@
+// Types for the pocketformer npm package (hand-written; the source is plain ESM JS).
+
+/** Error codes: from the wasm runtime, and from the JS layer. */
+export type PocketformerErrorCode =
+  // thrown by the wasm module (C++ pf::ErrorCode)
+  | 'CORRUPT_MODEL'
+  | 'BAD_CONFIG'
+  | 'UNSUPPORTED'
+  | 'INVALID_ARGUMENT'
+  | 'OUT_OF_MEMORY'
+  | 'INTERNAL'
+  // JS layer
+  | 'UNSUPPORTED_TASK'
+  | 'MODEL_NOT_FOUND'
+  | 'NETWORK_ERROR'
+  | 'ABORTED'
+  | 'DISPOSED'
+  | 'WASM_NOT_FOUND'
+  | 'WASM_LOAD_FAILED'
+  | 'UNSUPPORTED_ENVIRONMENT'
+  | 'WORKER_ERROR';
+
+export class PocketformerError extends Error {
+  constructor(code: PocketformerErrorCode | string, message: string, options?: { cause?: unknown });
+  readonly name: 'PocketformerError';
+  /** Stable, machine-readable reason. */
+  code: PocketformerErrorCode | string;
+}
+
+/** Settings read when a pipeline is created. */
+export interface Env {
+  /** Folder holding pocketformer-*.mjs/.wasm. Default: new URL('../../dist/', import.meta.url). */
+  wasmBaseUrl: string | URL;
+  /** Threads to compute with, caller included. Default: min(4, hardware concurrency). */
+  numThreads: number;
+  /** Run the model in a module Worker. Default: true in browsers; Node always runs in-thread. */
+  useWorker: boolean;
+  /** Allow Hugging Face repo ids. Default: true. */
+  allowRemoteModels: boolean;
+  /** Default: 'https://huggingface.co'. */
+  remoteHost: string;
+  /** Default: '{model}/resolve/{revision}/'. */
+  remotePathTemplate: string;
+  /** Cache files of remote (other-origin) models with the Cache API. Default: true in browsers. */
+  useBrowserCache: boolean;
+  /** 'auto' (default), or force a build: 'relaxed-mt' | 'simd-mt' | 'simd-st'. */
+  wasmVariant: 'auto' | 'relaxed-mt' | 'simd-mt' | 'simd-st' | (string & {});
+}
+
+export const env: Env;
+
+export type ProgressStatus = 'initiate' | 'download' | 'progress' | 'done' | 'ready';
+
+/** Transformers.js-style progress event. */
+export interface ProgressEvent {
+  status: ProgressStatus;
+  /** The model as given to pipeline() ('files' for a file map). */
+  name: string;
+  /** config.json | model.safetensors | vocab.txt (absent on 'ready'). */
+  file?: string;
+  /** Bytes received so far. */
+  loaded?: number;
+  /** Bytes expected (Content-Length), 0 when unknown. */
+  total?: number;
+  /** 0..100 */
+  progress?: number;
+  /** On 'ready'. */
+  task?: string;
+  model?: string;
+}
+
+export type ModelFile = ArrayBuffer | Uint8Array | Blob | string;
+
+/** In-memory model: file name -> contents. Needs config.json, model.safetensors, vocab.txt. */
+export type ModelFiles = Record<string, ModelFile>;
+
+export interface PipelineOptions {
+  progress_callback?: (event: ProgressEvent) => void;
+  /** Aborts downloads; after loading, rejects waiting and later calls with code ABORTED. */
+  signal?: AbortSignal;
+  /** Hub revision (branch, tag or commit). Default 'main'. */
+  revision?: string;
+  /** Only 'f32' for now; anything else rejects with code UNSUPPORTED. */
+  dtype?: 'f32' | 'fp32' | (string & {});
+}
+
+export interface FeatureExtractionOptions {
+  /** Default 'none' (per-token states, [batch, seq, hidden]), like Transformers.js. */
+  pooling?: 'none' | 'mean' | 'cls';
+  /** L2-normalise each output row. Default false. */
+  normalize?: boolean;
+  /** Rejects this call with ABORTED if it is still waiting when aborted. */
+  signal?: AbortSignal;
+}
+
+export class Tensor {
+  constructor(data: Float32Array, dims: number[]);
+  readonly type: 'float32';
+  data: Float32Array;
+  /** [batch, hidden] when pooled; [batch, seq, hidden] for pooling 'none'. */
+  dims: number[];
+  readonly size: number;
+  /** Nested arrays following dims. */
+  tolist(): any[];
+}
+
+export interface RuntimeInfo {
+  task: 'feature-extraction';
+  /** Which build runs: 'relaxed-mt' | 'simd-mt' | 'simd-st'. */
+  variant: string;
+  moduleUrl: string;
+  version: string;
+  /** Threads in use, caller included (1 when single-threaded). */
+  threads: number;
+  requestedThreads: number;
+  /** null in Node. */
+  crossOriginIsolated: boolean | null;
+  sharedArrayBuffer: boolean;
+  relaxedSimd: boolean;
+  environment: 'node' | 'worker' | 'window';
+  /** True when the model runs in a module Worker. */
+  worker: boolean;
+  /** Where the files came from (URL, directory or 'the given files'). */
+  source: string;
+  /** File sizes in bytes. */
+  files: Record<string, number>;
+  hiddenSize: number;
+  maxLength: number;
+  downloadMs: number;
+  loadMs: number;
+}
+
+export interface FeatureExtractionPipeline {
+  (texts: string | string[], options?: FeatureExtractionOptions): Promise<Tensor>;
+  readonly task: 'feature-extraction';
+  readonly model: string;
+  readonly info: RuntimeInfo;
+  readonly tokenizer: {
+    /** Token ids ([CLS] ... [SEP]); async because the model may live in a worker. */
+    encode(text: string): Promise<number[]>;
+  };
+  /** Frees the model. Waiting calls reject with DISPOSED. */
+  dispose(): Promise<void>;
+}
+
+export type Task = 'feature-extraction' | 'embeddings';
+
+/**
+ * Loads a model for a task.
+ * @param model a folder URL (ending in '/'), a Hugging Face repo id ('org/name'),
+ *   a local directory or file:// URL (Node), or an object of files.
+ */
+export function pipeline(
+  task: Task,
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<FeatureExtractionPipeline>;
+export function pipeline(
+  task: string,
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<FeatureExtractionPipeline>;
+
+/** Frees every model and stops the runtimes (threads, workers); lets Node exit. */
+export function shutdown(): void;
