@@ -134,14 +134,17 @@ write_root_file_if_changed() { # path content -> returns 0 if written
   return 0
 }
 
-# shellcheck disable=SC2016  # $(FILENAME) is apt's format syntax, not a shell expansion
-apt_index_files() { apt-get indextargets --no-release-info --format '$(FILENAME)' 2>/dev/null; }
+# shellcheck disable=SC2016  # $(...) is apt's format syntax, not a shell expansion
+apt_index_files() {
+  apt-get indextargets --no-release-info --format '$(ARCHITECTURE) $(FILENAME)' 2>/dev/null
+}
 
-# True if some configured apt index (Packages/Sources) has not been downloaded yet.
+# True if some configured apt index (Packages/Sources) has not been downloaded yet. Arch "all"
+# Packages indexes are skipped: Debian's Release files do not list them separately.
 apt_lists_missing() {
-  local f
-  while IFS= read -r f; do
-    [[ -n "$f" ]] || continue
+  local arch f
+  while read -r arch f; do
+    [[ -n "$f" && "$arch" != all ]] || continue
     compgen -G "${f}*" >/dev/null || return 0
   done < <(apt_index_files)
   return 1
@@ -174,11 +177,16 @@ Pin-Priority: 50" && changed=1
   if [[ $changed == 1 ]] || apt_lists_missing; then apt_update; fi
 }
 
-pkg_installed() { [[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" == "ii " ]]; }
+# missing_packages PKG... : prints those not installed (one dpkg-query call)
+missing_packages() {
+  local installed p
+  installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$@" 2>/dev/null | awk '$2 == "ii" {print $1}' || true)
+  for p in "$@"; do grep -qxF "$p" <<<"$installed" || printf '%s\n' "$p"; done
+}
 
 apt_install_missing() {
-  local missing=() p
-  for p in "$@"; do pkg_installed "$p" || missing+=("$p"); done
+  local missing=()
+  mapfile -t missing < <(missing_packages "$@")
   [[ ${#missing[@]} -eq 0 ]] && return 0
   [[ "${POCKETFORMER_SKIP_APT:-0}" == 1 ]] && die "missing packages (POCKETFORMER_SKIP_APT=1): ${missing[*]}"
   log "apt-get install ${missing[*]}"
@@ -270,7 +278,11 @@ detect_external_emcc() {
   fi
 }
 
-emcc_version_string() { emcc --version 2>/dev/null | head -n1; }
+EMCC_VERSION_STRING=""
+emcc_version_string() { # cached: each emcc start costs ~1 s
+  [[ -n "$EMCC_VERSION_STRING" ]] || EMCC_VERSION_STRING=$(emcc --version 2>/dev/null | head -n1)
+  printf '%s\n' "$EMCC_VERSION_STRING"
+}
 
 setup_emscripten() {
   local key="emscripten=$EMSCRIPTEN_VERSION recipe=$RECIPE_EMSCRIPTEN"
@@ -565,8 +577,8 @@ main() {
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   # Emscripten's acorn: Debian's node-acorn (preferred over npm).
   [[ -z "$EXTERNAL_EMCC" && ! -d /usr/share/nodejs/acorn ]] && pkgs+=(node-acorn)
-  local missing=() p
-  for p in "${pkgs[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+  local missing=()
+  mapfile -t missing < <(missing_packages "${pkgs[@]}")
   local all_stamps=1 s
   for s in "emscripten-$EMSCRIPTEN_VERSION" "binaryen-$BINARYEN_VERSION" xnnpack-native \
            xnnpack-wasm-simd xnnpack-wasm-relaxed smoke; do
@@ -588,6 +600,8 @@ main() {
   # shellcheck disable=SC1090
   source "$ENV_SH"
   command -v emcc >/dev/null 2>&1 || die "emcc not on PATH after sourcing $ENV_SH"
+  emcc_version_string >/dev/null
+  EMCC_VERSION_STRING=$(emcc_version_string)   # computed once, outside the key subshells
 
   # 3. XNNPACK
   build_xnnpack native
