@@ -117,9 +117,9 @@ async function loadModel(model) {
     const info = fe.info;
     const loadMs = performance.now() - started;
     els.threads.textContent = String(info.threads);
-    els.variant.textContent = `${info.variant}${info.worker ? ' in a worker' : ''}`;
+    els.variant.textContent = `${info.variant}${info.worker ? ' (worker)' : ''}`;
     els.loadTime.textContent = formatMs(loadMs);
-    els.shape.textContent = `${info.hiddenSize} dims, ≤ ${info.maxLength} tokens`;
+    els.shape.textContent = `${info.hiddenSize} dims, ≤${info.maxLength} tokens`;
     setStatus(`Ready: ${model}`, 'ok');
     setState('ready');
     els.compare.disabled = false;

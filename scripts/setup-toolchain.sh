@@ -17,6 +17,7 @@
 #   POCKETFORMER_VERBOSE=1      stream build output to stderr (always written to $DIR/logs/)
 #   POCKETFORMER_SKIP_APT=1     never touch apt (fail if something is missing)
 #   POCKETFORMER_SKIP_SMOKE=1   skip the XNNPACK smoke tests
+#   POCKETFORMER_KEEP_BUILD=1   keep source/build trees of finished steps (default: deleted)
 set -euo pipefail
 
 # ----------------------------------------------------------------------------- configuration
@@ -25,7 +26,7 @@ readonly SCRIPT_DIR
 readonly PATCH_DIR="$SCRIPT_DIR/patches"
 readonly SMOKE_SRC="$SCRIPT_DIR/smoke/xnnpack_smoke.c"
 
-TC="${POCKETFORMER_TOOLCHAIN_DIR:-$HOME/.cache/pocketformer/toolchain-v1}"
+TC="$(realpath -m "${POCKETFORMER_TOOLCHAIN_DIR:-$HOME/.cache/pocketformer/toolchain-v1}")"
 JOBS="${POCKETFORMER_JOBS:-2}"
 VERBOSE="${POCKETFORMER_VERBOSE:-0}"
 
@@ -115,6 +116,13 @@ run_logged() {
   fi
 }
 
+# Finished steps drop their source/build trees (they are recreated on a rebuild) to keep the
+# cache small for CI.
+cleanup_trees() {
+  [[ "${POCKETFORMER_KEEP_BUILD:-0}" == 1 ]] && return 0
+  rm -rf "$@"
+}
+
 stamp_ok()  { [[ -f "$TC/.stamp-$1" ]] && [[ "$(cat "$TC/.stamp-$1")" == "$2" ]]; }
 stamp_set() { printf '%s\n' "$2" > "$TC/.stamp-$1"; }
 
@@ -157,6 +165,9 @@ apt_update() {
 }
 
 setup_apt_sources() {
+  if [[ $EUID -ne 0 && ${#SUDO[@]} -eq 0 ]]; then
+    log "not root and no sudo: leaving apt sources alone"; return 0
+  fi
   local changed=0
   write_root_file_if_changed /etc/apt/sources.list.d/pocketformer-trixie.sources \
 "# Added by pocketformer scripts/setup-toolchain.sh. Pinned to priority 50 by
@@ -287,7 +298,7 @@ emcc_version_string() { # cached: each emcc start costs ~1 s
 setup_emscripten() {
   local key="emscripten=$EMSCRIPTEN_VERSION recipe=$RECIPE_EMSCRIPTEN"
   if stamp_ok "emscripten-$EMSCRIPTEN_VERSION" "$key" && [[ -x "$EM_ROOT/emcc" ]]; then
-    ensure_acorn; return 0
+    write_em_config; ensure_acorn; return 0
   fi
   step_begin "Emscripten $EMSCRIPTEN_VERSION (trixie .deb, extracted)"
   local deb; deb=$(fetch_deb emscripten "$EMSCRIPTEN_VERSION+")
@@ -305,15 +316,7 @@ setup_emscripten() {
   mv "$tmp/usr/share/emscripten" "$EM_ROOT"
   rm -rf "$tmp"
   if [[ -d "$EM_ROOT/cache" ]]; then mv "$EM_ROOT/cache" "$EMCACHE_DIR"; else mkdir -p "$EMCACHE_DIR"; fi
-  rm -f "$EM_ROOT/.emscripten"
-  cat > "$EM_ROOT/.emscripten" <<EOF
-# Written by pocketformer scripts/setup-toolchain.sh (replaces the Debian config of the .deb).
-LLVM_ROOT = '$LLVM_BIN'
-BINARYEN_ROOT = '$BINARYEN_DIR'
-NODE_JS = '$(command -v node)'
-CACHE = '$EMCACHE_DIR'
-FROZEN_CACHE = False
-EOF
+  write_em_config
   ensure_acorn
   # First run: let emcc check its config and seeded cache (compile + link a trivial program).
   printf 'int main(void) { return 0; }\n' > "$BLD/em-sanity.c"
@@ -323,7 +326,23 @@ EOF
   run_logged emscripten node "$BLD/em-sanity.js"
   rm -f "$BLD"/em-sanity.*
   stamp_set "emscripten-$EMSCRIPTEN_VERSION" "$key"
+  cleanup_trees "$deb"   # 237 MB; apt-get download fetches it again if ever needed
   step_end "emscripten"
+}
+
+# Our .emscripten (replaces the Debian one of the .deb). Rewritten on every run, so a cache dir
+# restored at another path, or another node, keeps working.
+write_em_config() {
+  local content
+  content="# Written by pocketformer scripts/setup-toolchain.sh on every run.
+LLVM_ROOT = '$LLVM_BIN'
+BINARYEN_ROOT = '$BINARYEN_DIR'
+NODE_JS = '$(command -v node)'
+CACHE = '$EMCACHE_DIR'
+FROZEN_CACHE = False"
+  if [[ ! -f "$EM_ROOT/.emscripten" ]] || [[ "$(cat "$EM_ROOT/.emscripten")" != "$content" ]]; then
+    printf '%s\n' "$content" > "$EM_ROOT/.emscripten"
+  fi
 }
 
 # Emscripten's JS optimizer (tools/acorn-optimizer.mjs, used at link time with -O1+) imports the
@@ -369,6 +388,7 @@ setup_binaryen() {
   "$BINARYEN_DIR/bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION" \
     || die "installed wasm-opt is not version $BINARYEN_VERSION"
   stamp_set "binaryen-$BINARYEN_VERSION" "$key"
+  cleanup_trees "$src" "$bld"
   step_end "binaryen"
 }
 
@@ -482,6 +502,7 @@ EOF
   done
   write_prefix_readme "$variant" "$prefix"
   stamp_set "xnnpack-$variant" "$key"
+  cleanup_trees "$src" "$bld"
   step_end "xnnpack-$variant"
 }
 
@@ -600,8 +621,7 @@ main() {
   # shellcheck disable=SC1090
   source "$ENV_SH"
   command -v emcc >/dev/null 2>&1 || die "emcc not on PATH after sourcing $ENV_SH"
-  emcc_version_string >/dev/null
-  EMCC_VERSION_STRING=$(emcc_version_string)   # computed once, outside the key subshells
+  emcc_version_string >/dev/null   # computed once here, not in each key's subshell
 
   # 3. XNNPACK
   build_xnnpack native

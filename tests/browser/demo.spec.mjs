@@ -27,6 +27,9 @@ async function compareOnDemo(page) {
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
   await page.goto(URL);
   await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
   const ref = reference();

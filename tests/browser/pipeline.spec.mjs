@@ -108,6 +108,25 @@ test('in-thread mode (useWorker: false) gives the same numbers', async ({ page }
   expect(r.maxHidden).toBeLessThanOrEqual(TOL);
 });
 
+test('every threaded build present in dist/ matches the reference in the worker', async ({ page }) => {
+  await openHarness(page);
+  const variants = ['simd-mt', 'relaxed-mt'].filter((v) => fs.existsSync(`dist/pocketformer-${v}.mjs`));
+  expect(variants).toContain('simd-mt');
+  for (const variant of variants) {
+    await page.evaluate((v) => window.harness.configure({ wasmVariant: v }), variant);
+    const { info } = await page.evaluate(([n, m]) => window.harness.load(n, m), [variant, MODEL]);
+    expect(info.variant).toBe(variant);
+    expect(info.threads).toBeGreaterThan(1);
+    const r = await page.evaluate(([n, u]) => window.harness.checkReference(n, u), [variant, REFERENCE]);
+    console.log(
+      `chromium worker ${variant}: max abs error mean ${r.maxMean.toExponential(2)}, hidden ${r.maxHidden.toExponential(2)}`,
+    );
+    expect(r.maxMean).toBeLessThanOrEqual(TOL);
+    expect(r.maxHidden).toBeLessThanOrEqual(TOL);
+    expect(r.idsEqual).toBe(true);
+  }
+});
+
 test('abort rejects queued runs with ABORTED', async ({ page }) => {
   await openHarness(page);
   const r = await page.evaluate((m) => window.harness.abortQueued(m), MODEL);

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -122,11 +123,19 @@ for (const variant of ['simd-st', 'relaxed-mt']) {
         await fe.dispose();
         shutdown();
       `;
-      const stdout = execFileSync(
-        process.execPath,
-        ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script],
-        { encoding: 'utf8', timeout: 60_000 },
-      );
+      // A file, not -e: pthread workers inherit execArgv, and --input-type breaks them.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-variant-'));
+      const scriptFile = path.join(dir, 'check.mjs');
+      fs.writeFileSync(scriptFile, script);
+      let stdout;
+      try {
+        stdout = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', scriptFile], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
       const r = JSON.parse(stdout.trim().split('\n').at(-1));
       console.log(`${variant} (node): ${r.threads} threads, max abs error ${r.worst.toExponential(2)}`);
       assert.equal(r.variant, variant);
