@@ -48,10 +48,12 @@ test('unknown task -> UNSUPPORTED_TASK', async () => {
   assert.ok(err instanceof PocketformerError);
 });
 
-test("unsupported dtype -> UNSUPPORTED; 'f32' is fine", async () => {
-  await rejectsWithCode(pipeline('feature-extraction', TINY, { dtype: 'q8' }), 'UNSUPPORTED', /q8/);
-  const fe = await pipeline('feature-extraction', TINY, { dtype: 'f32' });
-  await fe.dispose();
+test("unsupported dtype -> UNSUPPORTED; f32 / int8 / q4 load", async () => {
+  await rejectsWithCode(pipeline('feature-extraction', TINY, { dtype: 'q2' }), 'UNSUPPORTED', /q2/);
+  for (const dtype of ['f32', 'int8', 'q4']) {
+    const fe = await pipeline('feature-extraction', TINY, { dtype });
+    await fe.dispose();
+  }
 });
 
 test('abort before load -> ABORTED, nothing read', async () => {

@@ -144,3 +144,22 @@ for (const variant of ['simd-st', 'relaxed-mt']) {
     },
   );
 }
+
+test('dtype int8 / q4 quantize at load and stay close to the f32 reference', async () => {
+  const bounds = { int8: 0.999, q4: 0.9 };
+  for (const [dtype, minCosine] of Object.entries(bounds)) {
+    const fe = await pipeline('feature-extraction', readModelFiles(), { dtype });
+    try {
+      let worst = 1;
+      for (const c of ref.cases) {
+        const out = await fe(c.text, { pooling: 'mean', normalize: true });
+        let dot = 0;
+        for (let i = 0; i < out.data.length; i++) dot += out.data[i] * c.mean_pooled_normalized[i];
+        worst = Math.min(worst, dot); // both unit vectors
+      }
+      assert.ok(worst >= minCosine, `${dtype}: worst cosine ${worst} < ${minCosine}`);
+    } finally {
+      await fe.dispose();
+    }
+  }
+});

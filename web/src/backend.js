@@ -265,7 +265,7 @@ export class Backend {
       throw new PocketformerError('INVALID_ARGUMENT', 'load() needs the safetensors bytes');
     }
     return this._guard(() => {
-      const fe = Module.FeatureExtractor.load(files.config, weights, files.vocab);
+      const fe = Module.FeatureExtractor.load(files.config, weights, files.vocab, files.dtype || 'f32');
       const handle = this.nextHandle++;
       const entry = { fe, hiddenSize: fe.hiddenSize(), maxLength: fe.maxLength() };
       this.models.set(handle, entry);

@@ -81,7 +81,8 @@ export interface PipelineOptions {
   /** Hub revision (branch, tag or commit). Default 'main'. */
   revision?: string;
   /** Only 'f32' for now; anything else rejects with code UNSUPPORTED. */
-  dtype?: 'f32' | 'fp32' | (string & {});
+  /** Weight precision: f32 (default), int8 (per-channel), q4 (4-bit per-channel). */
+  dtype?: 'f32' | 'fp32' | 'float32' | 'int8' | 'q8' | 'q4' | 'int4';
 }
 
 export interface FeatureExtractionOptions {

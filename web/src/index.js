@@ -62,7 +62,13 @@ const TASK_ALIASES = {
   'feature-extraction': 'feature-extraction',
   embeddings: 'feature-extraction',
 };
-const SUPPORTED_DTYPES = new Set(['f32', 'fp32', 'float32']);
+// Weight precision chosen at load; the runtime quantizes f32/f16/bf16 weights
+// itself (int8 per channel, or 4-bit per channel), activations stay dynamic.
+const DTYPE_NAMES = new Map([
+  ['f32', 'f32'], ['fp32', 'f32'], ['float32', 'f32'],
+  ['int8', 'int8'], ['q8', 'int8'],
+  ['q4', 'q4'], ['int4', 'q4'],
+]);
 const POOLINGS = new Set(['mean', 'cls', 'none']);
 
 /** @type {Map<string, LocalEngine|WorkerEngine>} */
@@ -319,10 +325,11 @@ export async function pipeline(task, model, options = {}) {
   }
   options = options || {};
   const { signal, revision = 'main' } = options;
-  if (options.dtype !== undefined && options.dtype !== null && !SUPPORTED_DTYPES.has(options.dtype)) {
+  const dtype = options.dtype === undefined || options.dtype === null ? 'f32' : DTYPE_NAMES.get(options.dtype);
+  if (!dtype) {
     throw new PocketformerError(
       'UNSUPPORTED',
-      `dtype '${options.dtype}' is not supported yet (supported: f32)`,
+      `dtype '${options.dtype}' is not supported (supported: ${[...DTYPE_NAMES.keys()].join(', ')})`,
     );
   }
   throwIfAborted(signal);
@@ -338,7 +345,7 @@ export async function pipeline(task, model, options = {}) {
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);
   const loadPromise = engine.load(
-    { config: files.config, weights: files.weights, vocab: files.vocab },
+    { config: files.config, weights: files.weights, vocab: files.vocab, dtype },
     { transfer: files.owned },
   );
   let loaded;
