@@ -48,22 +48,29 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
   if (cfg.contains("model_type") && cfg["model_type"].is_string()) {
     c.model_type = cfg["model_type"].get<std::string>();
   }
-  if (c.model_type != "bert") {
-    fail(ErrorCode::kUnsupported,
-         file + ": model_type '" + c.model_type + "' is not supported yet (supported: bert)");
+  // DistilBERT's config names the same hyper-parameters differently.
+  const bool distil = c.model_type == "distilbert";
+  if (c.model_type != "bert" && !distil) {
+    fail(ErrorCode::kUnsupported, file + ": model_type '" + c.model_type +
+                                      "' is not supported yet (supported: bert, distilbert)");
   }
   c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);
-  c.hidden_size = int_field(cfg, file, "hidden_size", 1, 1 << 16, true);
-  c.num_hidden_layers = int_field(cfg, file, "num_hidden_layers", 1, 256, true);
-  c.num_attention_heads = int_field(cfg, file, "num_attention_heads", 1, 1024, true);
-  c.intermediate_size = int_field(cfg, file, "intermediate_size", 1, 1 << 18, true);
+  c.hidden_size = int_field(cfg, file, distil ? "dim" : "hidden_size", 1, 1 << 16, true);
+  c.num_hidden_layers =
+      int_field(cfg, file, distil ? "n_layers" : "num_hidden_layers", 1, 256, true);
+  c.num_attention_heads =
+      int_field(cfg, file, distil ? "n_heads" : "num_attention_heads", 1, 1024, true);
+  c.intermediate_size =
+      int_field(cfg, file, distil ? "hidden_dim" : "intermediate_size", 1, 1 << 18, true);
   c.max_position_embeddings = int_field(cfg, file, "max_position_embeddings", 1, 1 << 16, true);
-  c.type_vocab_size = int_field(cfg, file, "type_vocab_size", 1, 1024, false, 2);
+  // DistilBERT has no segment embeddings.
+  c.type_vocab_size = distil ? 0 : int_field(cfg, file, "type_vocab_size", 1, 1024, false, 2);
   c.pad_token_id = int_field(cfg, file, "pad_token_id", 0, c.vocab_size - 1, false, 0);
+  const char* act_key = distil ? "activation" : "hidden_act";
 
   if (c.hidden_size % c.num_attention_heads != 0) {
-    bad(file, "hidden_size " + std::to_string(c.hidden_size) +
-                  " is not a multiple of num_attention_heads " +
+    bad(file, std::string(distil ? "dim " : "hidden_size ") + std::to_string(c.hidden_size) +
+                  " is not a multiple of " + (distil ? "n_heads " : "num_attention_heads ") +
                   std::to_string(c.num_attention_heads));
   }
   if (cfg.contains("layer_norm_eps")) {
@@ -73,13 +80,13 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
     }
     c.layer_norm_eps = eps.get<double>();
   }
-  if (cfg.contains("hidden_act")) {
-    if (!cfg["hidden_act"].is_string()) bad(file, "field 'hidden_act' is not a string");
-    c.hidden_act = cfg["hidden_act"].get<std::string>();
+  if (cfg.contains(act_key)) {
+    if (!cfg[act_key].is_string()) bad(file, std::string("field '") + act_key + "' is not a string");
+    c.hidden_act = cfg[act_key].get<std::string>();
   }
   if (c.hidden_act != "gelu") {
-    fail(ErrorCode::kUnsupported,
-         file + ": hidden_act '" + c.hidden_act + "' is not supported yet (supported: gelu)");
+    fail(ErrorCode::kUnsupported, file + ": " + act_key + " '" + c.hidden_act +
+                                      "' is not supported yet (supported: gelu)");
   }
   if (cfg.contains("position_embedding_type") && cfg["position_embedding_type"].is_string() &&
       cfg["position_embedding_type"].get<std::string>() != "absolute") {

@@ -7,14 +7,14 @@
 namespace pf {
 
 struct EncoderConfig {
-  std::string model_type;  // "bert"
+  std::string model_type;  // "bert" | "distilbert"
   int64_t vocab_size = 0;
   int64_t hidden_size = 0;
   int64_t num_hidden_layers = 0;
   int64_t num_attention_heads = 0;
   int64_t intermediate_size = 0;
   int64_t max_position_embeddings = 0;
-  int64_t type_vocab_size = 0;
+  int64_t type_vocab_size = 0;  // 0: no segment embeddings (DistilBERT)
   int64_t pad_token_id = 0;
   double layer_norm_eps = 1e-12;
   std::string hidden_act = "gelu";

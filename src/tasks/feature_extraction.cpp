@@ -70,7 +70,7 @@ std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& conf
                                        std::to_string(config.vocab_size));
   }
   const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
-  auto model = BertModel::load(config, file, format);
+  auto model = EncoderModel::load(config, file, format);
   return std::unique_ptr<FeatureExtractor>(
       new FeatureExtractor(std::move(model), std::move(tokenizer)));
 }

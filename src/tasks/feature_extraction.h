@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "models/bert.h"
+#include "models/encoder.h"
 #include "tokenizers/wordpiece.h"
 
 namespace pf {
@@ -41,14 +41,14 @@ class FeatureExtractor {
   EncoderBatch tokenize(const std::vector<std::string>& texts) const;
   FeatureOutput run(const std::vector<std::string>& texts, Pooling pooling, bool normalize) const;
 
-  const BertModel& model() const { return *model_; }
+  const EncoderModel& model() const { return *model_; }
   const WordPieceTokenizer& tokenizer() const { return tokenizer_; }
 
  private:
-  FeatureExtractor(std::unique_ptr<BertModel> model, WordPieceTokenizer tokenizer)
+  FeatureExtractor(std::unique_ptr<EncoderModel> model, WordPieceTokenizer tokenizer)
       : model_(std::move(model)), tokenizer_(std::move(tokenizer)) {}
 
-  std::unique_ptr<BertModel> model_;
+  std::unique_ptr<EncoderModel> model_;
   WordPieceTokenizer tokenizer_;
 };
 

@@ -49,3 +49,24 @@ TEST_CASE("config.json: bad configs name the field") {
   CHECK_THAT(config_error(config_with(R"(,"model_type":"gpt2")")), Catch::Contains("gpt2"));
   CHECK_THAT(config_error(config_with(R"(,"hidden_act":"relu")")), Catch::Contains("relu"));
 }
+
+TEST_CASE("config.json: DistilBERT names its fields differently") {
+  const std::string distil =
+      R"({"model_type":"distilbert","vocab_size":100,"dim":64,"n_layers":2,"n_heads":4,)"
+      R"("hidden_dim":128,"max_position_embeddings":64,"activation":"gelu"})";
+  const auto c = pf::parse_encoder_config(distil);
+  CHECK(c.hidden_size == 64);
+  CHECK(c.num_hidden_layers == 2);
+  CHECK(c.num_attention_heads == 4);
+  CHECK(c.intermediate_size == 128);
+  CHECK(c.type_vocab_size == 0);
+  CHECK_THAT(config_error(R"({"model_type":"distilbert","vocab_size":100,"n_layers":2,"n_heads":4,)"
+                          R"("hidden_dim":128,"max_position_embeddings":64})"),
+             Catch::Contains("'dim'"));
+  CHECK_THAT(config_error(R"({"model_type":"distilbert","vocab_size":100,"dim":64,"n_layers":2,)"
+                          R"("n_heads":5,"hidden_dim":128,"max_position_embeddings":64})"),
+             Catch::Contains("n_heads"));
+  CHECK_THAT(config_error(R"({"model_type":"distilbert","vocab_size":100,"dim":64,"n_layers":2,)"
+                          R"("n_heads":4,"hidden_dim":128,"max_position_embeddings":64,"activation":"relu"})"),
+             Catch::Contains("activation"));
+}

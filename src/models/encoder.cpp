@@ -1,4 +1,4 @@
-#include "models/bert.h"
+#include "models/encoder.h"
 
 #include <cmath>
 #include <string>
@@ -6,19 +6,21 @@
 #include "core/error.h"
 #include "kernels/attention.h"
 #include "kernels/norms.h"
+#include "models/encoder_names.h"
 #include "models/weight_loader.h"
 
 namespace pf {
 
 namespace {
 
-// Checkpoints saved from BertFor* task models prefix the encoder with "bert.".
-std::string detect_prefix(const SafetensorsFile& file) {
-  if (file.find("bert.embeddings.word_embeddings.weight")) return "bert.";
-  if (file.find("embeddings.word_embeddings.weight")) return "";
-  fail(ErrorCode::kCorruptModel,
-       file.file_name() + ": missing tensor 'embeddings.word_embeddings.weight' "
-                          "(not a BERT checkpoint?)");
+std::string detect_prefix(const SafetensorsFile& file, const EncoderNames& names,
+                          const std::string& model_type) {
+  for (const std::string& prefix : names.prefixes) {
+    if (file.find(prefix + names.word_embeddings)) return prefix;
+  }
+  fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" +
+                                     names.word_embeddings + "' (not a " + model_type +
+                                     " checkpoint?)");
 }
 
 std::vector<float> concat(std::vector<float> a, const std::vector<float>& b,
@@ -30,57 +32,59 @@ std::vector<float> concat(std::vector<float> a, const std::vector<float>& b,
 
 }  // namespace
 
-std::unique_ptr<BertModel> BertModel::load(const EncoderConfig& config,
+std::unique_ptr<EncoderModel> EncoderModel::load(const EncoderConfig& config,
                                            const SafetensorsFile& file, WeightFormat format) {
-  WeightLoader w(file, detect_prefix(file));
+  const EncoderNames& names = encoder_names(config.model_type);
+  WeightLoader w(file, detect_prefix(file, names, config.model_type));
   const int64_t H = config.hidden_size, I = config.intermediate_size;
 
-  auto model = std::unique_ptr<BertModel>(new BertModel());
+  auto model = std::unique_ptr<EncoderModel>(new EncoderModel());
   model->config_ = config;
-  model->word_embeddings_ = w.get("embeddings.word_embeddings.weight", {config.vocab_size, H});
+  model->word_embeddings_ = w.get(names.word_embeddings, {config.vocab_size, H});
   model->position_embeddings_ =
-      w.get("embeddings.position_embeddings.weight", {config.max_position_embeddings, H});
-  model->token_type_embeddings_ =
-      w.get("embeddings.token_type_embeddings.weight", {config.type_vocab_size, H});
-  model->embeddings_ln_gamma_ = w.get("embeddings.LayerNorm.weight", {H});
-  model->embeddings_ln_beta_ = w.get("embeddings.LayerNorm.bias", {H});
+      w.get(names.position_embeddings, {config.max_position_embeddings, H});
+  if (config.type_vocab_size > 0) {
+    model->token_type_embeddings_ =
+        w.get(names.token_type_embeddings, {config.type_vocab_size, H});
+  }
+  model->embeddings_ln_gamma_ = w.get(names.embeddings_norm_weight, {H});
+  model->embeddings_ln_beta_ = w.get(names.embeddings_norm_bias, {H});
 
   model->layers_.reserve((size_t)config.num_hidden_layers);
   for (int64_t i = 0; i < config.num_hidden_layers; ++i) {
-    const std::string p = "encoder.layer." + std::to_string(i) + ".";
+    const EncoderLayerNames n = names.layer((int)i);
     // Q, K and V share their input, so one [3H, H] GEMM replaces three.
-    const std::vector<float> qkv_w = concat(w.get(p + "attention.self.query.weight", {H, H}),
-                                            w.get(p + "attention.self.key.weight", {H, H}),
-                                            w.get(p + "attention.self.value.weight", {H, H}));
-    const std::vector<float> qkv_b = concat(w.get(p + "attention.self.query.bias", {H}),
-                                            w.get(p + "attention.self.key.bias", {H}),
-                                            w.get(p + "attention.self.value.bias", {H}));
-    const auto ao_w = w.get(p + "attention.output.dense.weight", {H, H});
-    const auto ao_b = w.get(p + "attention.output.dense.bias", {H});
-    const auto in_w = w.get(p + "intermediate.dense.weight", {I, H});
-    const auto in_b = w.get(p + "intermediate.dense.bias", {I});
-    const auto out_w = w.get(p + "output.dense.weight", {H, I});
-    const auto out_b = w.get(p + "output.dense.bias", {H});
+    const std::vector<float> qkv_w = concat(w.get(n.query_weight, {H, H}),
+                                            w.get(n.key_weight, {H, H}),
+                                            w.get(n.value_weight, {H, H}));
+    const std::vector<float> qkv_b = concat(w.get(n.query_bias, {H}), w.get(n.key_bias, {H}),
+                                            w.get(n.value_bias, {H}));
+    const auto ao_w = w.get(n.attention_out_weight, {H, H});
+    const auto ao_b = w.get(n.attention_out_bias, {H});
+    const auto in_w = w.get(n.ffn_in_weight, {I, H});
+    const auto in_b = w.get(n.ffn_in_bias, {I});
+    const auto out_w = w.get(n.ffn_out_weight, {H, I});
+    const auto out_b = w.get(n.ffn_out_bias, {H});
     model->layers_.push_back(Layer{
         Linear((size_t)H, (size_t)(3 * H), qkv_w.data(), qkv_b.data(), format),
         Linear((size_t)H, (size_t)H, ao_w.data(), ao_b.data(), format),
-        w.get(p + "attention.output.LayerNorm.weight", {H}),
-        w.get(p + "attention.output.LayerNorm.bias", {H}),
+        w.get(n.attention_norm_weight, {H}),
+        w.get(n.attention_norm_bias, {H}),
         Linear((size_t)H, (size_t)I, in_w.data(), in_b.data(), format),
         Linear((size_t)I, (size_t)H, out_w.data(), out_b.data(), format),
-        w.get(p + "output.LayerNorm.weight", {H}),
-        w.get(p + "output.LayerNorm.bias", {H}),
+        w.get(n.output_norm_weight, {H}),
+        w.get(n.output_norm_bias, {H}),
     });
   }
-  if (w.has("pooler.dense.weight")) {
-    const auto pw = w.get("pooler.dense.weight", {H, H});
-    const auto pb = w.get("pooler.dense.bias", {H});
+  if (!names.pooler_weight.empty() && w.has(names.pooler_weight)) {
+    const auto pw = w.get(names.pooler_weight, {H, H});
+    const auto pb = w.get(names.pooler_bias, {H});
     model->pooler_ = std::make_unique<Linear>((size_t)H, (size_t)H, pw.data(), pb.data(), format);
   }
   return model;
 }
 
-std::vector<float> BertModel::forward(const EncoderBatch& in) const {
+std::vector<float> EncoderModel::forward(const EncoderBatch& in) const {
   const size_t H = (size_t)config_.hidden_size, I = (size_t)config_.intermediate_size;
   const size_t rows = in.batch * in.seq;
   if (in.input_ids.size() != rows || in.token_type_ids.size() != rows ||
@@ -101,7 +105,7 @@ std::vector<float> BertModel::forward(const EncoderBatch& in) const {
                                             " is outside the vocabulary of " +
                                             std::to_string(config_.vocab_size));
     }
-    if (type < 0 || type >= config_.type_vocab_size) {
+    if (type < 0 || (type > 0 && type >= config_.type_vocab_size)) {
       fail(ErrorCode::kInvalidArgument, "token type id " + std::to_string(type) +
                                             " is outside type_vocab_size " +
                                             std::to_string(config_.type_vocab_size));
@@ -109,9 +113,12 @@ std::vector<float> BertModel::forward(const EncoderBatch& in) const {
     const size_t pos = r % in.seq;
     const float* we = &word_embeddings_[(size_t)id * H];
     const float* pe = &position_embeddings_[pos * H];
-    const float* te = &token_type_embeddings_[(size_t)type * H];
     float* h = &hidden[r * H];
-    for (size_t d = 0; d < H; ++d) h[d] = we[d] + pe[d] + te[d];
+    for (size_t d = 0; d < H; ++d) h[d] = we[d] + pe[d];
+    if (!token_type_embeddings_.empty()) {
+      const float* te = &token_type_embeddings_[(size_t)type * H];
+      for (size_t d = 0; d < H; ++d) h[d] += te[d];
+    }
   }
   const float eps = (float)config_.layer_norm_eps;
   layer_norm(hidden.data(), nullptr, rows, H, embeddings_ln_gamma_.data(),
@@ -136,7 +143,7 @@ std::vector<float> BertModel::forward(const EncoderBatch& in) const {
   return hidden;
 }
 
-std::vector<float> BertModel::pool_cls(const std::vector<float>& hidden, size_t batch,
+std::vector<float> EncoderModel::pool_cls(const std::vector<float>& hidden, size_t batch,
                                        size_t seq) const {
   const size_t H = (size_t)config_.hidden_size;
   if (!pooler_) fail(ErrorCode::kInvalidArgument, "this checkpoint has no pooler weights");

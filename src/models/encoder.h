@@ -1,5 +1,7 @@
-// BERT encoder (Hugging Face BertModel semantics): embeddings + LayerNorm,
-// post-LN transformer layers with exact GELU, optional tanh pooler.
+// BERT-family encoder (Hugging Face BertModel / DistilBertModel semantics):
+// embeddings + LayerNorm, post-LN transformer layers with exact GELU,
+// optional tanh pooler. Architectures differ only in tensor names
+// (encoder_names.h) and in whether they have segment embeddings.
 #pragma once
 
 #include <cstdint>
@@ -20,13 +22,13 @@ struct EncoderBatch {
   std::vector<uint8_t> attention_mask;  // [batch * seq], 1 = real token
 };
 
-class BertModel {
+class EncoderModel {
  public:
   // Validates every tensor against the config and packs the weights; the
   // safetensors buffer may be released once this returns.
   // `format` picks the precision of the linear layers (quantized at load
   // from whatever the file stores); embeddings and norms stay f32.
-  static std::unique_ptr<BertModel> load(const EncoderConfig& config,
+  static std::unique_ptr<EncoderModel> load(const EncoderConfig& config,
                                          const SafetensorsFile& weights,
                                          WeightFormat format = WeightFormat::kF32);
 

@@ -1,0 +1,59 @@
+#include "models/encoder_names.h"
+
+#include "core/error.h"
+
+namespace pf {
+
+namespace {
+
+EncoderLayerNames bert_layer(int index) {
+  const std::string p = "encoder.layer." + std::to_string(index) + ".";
+  return {p + "attention.self.query.weight",     p + "attention.self.query.bias",
+          p + "attention.self.key.weight",       p + "attention.self.key.bias",
+          p + "attention.self.value.weight",     p + "attention.self.value.bias",
+          p + "attention.output.dense.weight",   p + "attention.output.dense.bias",
+          p + "attention.output.LayerNorm.weight", p + "attention.output.LayerNorm.bias",
+          p + "intermediate.dense.weight",       p + "intermediate.dense.bias",
+          p + "output.dense.weight",             p + "output.dense.bias",
+          p + "output.LayerNorm.weight",         p + "output.LayerNorm.bias"};
+}
+
+EncoderLayerNames distilbert_layer(int index) {
+  const std::string p = "transformer.layer." + std::to_string(index) + ".";
+  return {p + "attention.q_lin.weight",   p + "attention.q_lin.bias",
+          p + "attention.k_lin.weight",   p + "attention.k_lin.bias",
+          p + "attention.v_lin.weight",   p + "attention.v_lin.bias",
+          p + "attention.out_lin.weight", p + "attention.out_lin.bias",
+          p + "sa_layer_norm.weight",     p + "sa_layer_norm.bias",
+          p + "ffn.lin1.weight",          p + "ffn.lin1.bias",
+          p + "ffn.lin2.weight",          p + "ffn.lin2.bias",
+          p + "output_layer_norm.weight", p + "output_layer_norm.bias"};
+}
+
+}  // namespace
+
+const EncoderNames& encoder_names(const std::string& model_type) {
+  static const EncoderNames kBert{{"bert.", ""},
+                                  "embeddings.word_embeddings.weight",
+                                  "embeddings.position_embeddings.weight",
+                                  "embeddings.token_type_embeddings.weight",
+                                  "embeddings.LayerNorm.weight",
+                                  "embeddings.LayerNorm.bias",
+                                  "pooler.dense.weight",
+                                  "pooler.dense.bias",
+                                  bert_layer};
+  static const EncoderNames kDistilBert{{"distilbert.", ""},
+                                        "embeddings.word_embeddings.weight",
+                                        "embeddings.position_embeddings.weight",
+                                        "",
+                                        "embeddings.LayerNorm.weight",
+                                        "embeddings.LayerNorm.bias",
+                                        "",
+                                        "",
+                                        distilbert_layer};
+  if (model_type == "bert") return kBert;
+  if (model_type == "distilbert") return kDistilBert;
+  fail(ErrorCode::kUnsupported, "no tensor layout for model_type '" + model_type + "'");
+}
+
+}  // namespace pf

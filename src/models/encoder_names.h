@@ -1,0 +1,31 @@
+// Tensor names of the BERT-family checkpoints, per architecture. The encoder
+// math is shared; only where each architecture stores a tensor differs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pf {
+
+struct EncoderLayerNames {
+  std::string query_weight, query_bias, key_weight, key_bias, value_weight, value_bias;
+  std::string attention_out_weight, attention_out_bias;
+  std::string attention_norm_weight, attention_norm_bias;
+  std::string ffn_in_weight, ffn_in_bias, ffn_out_weight, ffn_out_bias;
+  std::string output_norm_weight, output_norm_bias;
+};
+
+struct EncoderNames {
+  // Task checkpoints (BertFor*, DistilBertFor*) nest the encoder under a
+  // prefix; bare models (BertModel) have none. Tried in order.
+  std::vector<std::string> prefixes;
+  std::string word_embeddings, position_embeddings, token_type_embeddings;  // type: "" if none
+  std::string embeddings_norm_weight, embeddings_norm_bias;
+  std::string pooler_weight, pooler_bias;  // "" if the architecture has no pooler
+  EncoderLayerNames (*layer)(int index);
+};
+
+// model_type from config.json: "bert" or "distilbert".
+const EncoderNames& encoder_names(const std::string& model_type);
+
+}  // namespace pf
