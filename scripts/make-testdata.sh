@@ -13,12 +13,17 @@ if [[ -f "$OUT/.stamp" && "$(cat "$OUT/.stamp")" == "$hash" ]]; then
   echo "testdata up to date ($OUT)" >&2
   exit 0
 fi
-rm -rf "$OUT/tiny-bert" "$OUT/tiny-bert-bf16" "$OUT/bad-models"
+rm -rf "$OUT"/tiny-* "$OUT/bad-models"
 $PY tests/reference/make_tiny_bert.py --out "$OUT/tiny-bert" --seed 0
 $PY tests/reference/make_bad_models.py --good "$OUT/tiny-bert" --out "$OUT/bad-models" > /dev/null
 $PY tests/reference/bert_reference.py --model "$OUT/tiny-bert" --out "$OUT/tiny-bert/reference.json"
 # A half-precision checkpoint with the "bert." prefix of task checkpoints.
 $PY tests/reference/make_tiny_bert.py --out "$OUT/tiny-bert-bf16" --seed 1 --dtype BF16 --prefix bert.
 $PY tests/reference/bert_reference.py --model "$OUT/tiny-bert-bf16" --out "$OUT/tiny-bert-bf16/reference.json"
+# DistilBERT: the task-checkpoint prefix in f32, and bare names in BF16.
+$PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert" --seed 0
+$PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert" --out "$OUT/tiny-distilbert/reference.json"
+$PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert-bf16" --seed 2 --dtype BF16 --prefix ''
+$PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" --out "$OUT/tiny-distilbert-bf16/reference.json"
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2

@@ -30,10 +30,13 @@ std::unique_ptr<pf::FeatureExtractor> load_tiny_bert(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("BERT f32 matches the PyTorch reference within 1e-4") {
+TEST_CASE("BERT / DistilBERT f32 match the PyTorch reference within 1e-4") {
   // tiny-bert: F32 weights; tiny-bert-bf16: BF16 weights with the "bert."
   // prefix (the reference upcasts the same stored values).
-  const std::string name = GENERATE(as<std::string>(), "tiny-bert", "tiny-bert-bf16");
+  // tiny-distilbert*: the same checks for DistilBERT's layout (prefixed f32,
+  // bare BF16).
+  const std::string name = GENERATE(as<std::string>(), "tiny-bert", "tiny-bert-bf16",
+                                    "tiny-distilbert", "tiny-distilbert-bf16");
   const std::string dir = pf_test::testdata_dir() + "/" + name;
   const std::string ref_path = dir + "/reference.json";
   INFO("generate with: npm run testdata (missing " << ref_path << ")");

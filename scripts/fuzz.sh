@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `npm run fuzz -- --seconds N [target...]`: builds the libFuzzer targets
+# (clang-19, ASan + UBSan) and runs each for N seconds (default 60), seeded
+# with the generated valid and hostile test files. Corpora persist in
+# build/fuzz-corpus/; crashes land in build/fuzz-artifacts/ and fail the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=60
+targets=()
+while (($#)); do
+  case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+((${#targets[@]})) || targets=(safetensors config wordpiece model_load)
+
+source "$(bash scripts/setup-toolchain.sh --print-env)"
+bash scripts/make-testdata.sh
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+  -DPOCKETFORMER_XNNPACK_DIR="$POCKETFORMER_XNNPACK_NATIVE" \
+  -DPOCKETFORMER_UTF8PROC_SOURCE_DIR="$POCKETFORMER_UTF8PROC_SRC" \
+  -DPOCKETFORMER_FUZZ=ON -DPOCKETFORMER_BUILD_TESTS=OFF > /dev/null
+cmake --build build/fuzz -j "$(nproc)" $(printf -- '--target fuzz_%s ' "${targets[@]}")
+
+TD=build/testdata
+seed() {  # target files...
+  local dir=build/fuzz-corpus/$1
+  shift
+  mkdir -p "$dir"
+  for f in "$@"; do [[ -f "$f" ]] && cp "$f" "$dir/$(echo "$f" | sha1sum | cut -c1-16)"; done
+}
+seed safetensors $TD/tiny-bert/model.safetensors $TD/bad-models/*/model.safetensors
+seed model_load $TD/tiny-bert/model.safetensors $TD/tiny-bert-bf16/model.safetensors
+seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
+seed wordpiece $TD/tiny-bert/vocab.txt
+
+mkdir -p build/fuzz-artifacts
+failed=0
+for t in "${targets[@]}"; do
+  echo "=== fuzz_$t for ${seconds}s" >&2
+  max_len=4096
+  [[ $t == safetensors || $t == model_load ]] && max_len=600000
+  if ! PF_FUZZ_MODEL_DIR=$TD/tiny-bert build/fuzz/fuzz_$t build/fuzz-corpus/$t \
+      -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=4096 -print_final_stats=1 \
+      -artifact_prefix=build/fuzz-artifacts/$t- 2> build/fuzz-$t.log; then
+    failed=1
+    echo "fuzz_$t FAILED; see build/fuzz-$t.log and build/fuzz-artifacts/" >&2
+  fi
+  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE|cov:' build/fuzz-$t.log | tail -2 >&2
+done
+exit $failed
