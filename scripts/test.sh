@@ -33,6 +33,7 @@ run_suite "native catch2 (asan+ubsan)" env ASAN_OPTIONS=detect_leaks=1 build/nat
 run_suite "wasm catch2 (node)" node build/wasm-simd-mt/pf_tests.js
 run_suite "js (node:test)" node --test tests/js/
 run_suite "browser (playwright, chromium)" npx playwright test
+run_suite "fuzz (libFuzzer, ${PF_FUZZ_SECONDS:-30} s per target)" bash scripts/fuzz.sh --seconds "${PF_FUZZ_SECONDS:-30}"
 
 if ((failed > 0)); then
   echo "failed suites: ${failed_names[*]}" >&2
