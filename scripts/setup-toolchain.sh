@@ -37,6 +37,7 @@ readonly XNNPACK_VERSION=0.0~git20241108.4ea82e5
 readonly PTHREADPOOL_VERSION=0.0~git20240616.560c60d
 readonly FXDIV_VERSION=0.0~git20200417.b408327
 readonly CPUINFO_VERSION=0.0~git20250327.39ea79a   # trixie libcpuinfo0/libcpuinfo-dev (native only)
+readonly UTF8PROC_VERSION=2.8.0             # bookworm source (trixie's 2.9.0 orig 404s here)
 readonly LLVM_BIN=/usr/lib/llvm-19/bin
 # Bump when a recipe changes in a way that needs a rebuild.
 readonly RECIPE_EMSCRIPTEN=1 RECIPE_BINARYEN=1 RECIPE_XNNPACK=1 RECIPE_NATIVE_CPUINFO=2
@@ -48,6 +49,8 @@ DL="$TC/downloads" SRC="$TC/src" BLD="$TC/build" LOGS="$TC/logs"
 EM_ROOT="$TC/emscripten" EMCACHE_DIR="$TC/emcache" BINARYEN_DIR="$TC/binaryen"
 PREFIX_WASM_SIMD="$TC/xnnpack-wasm-simd"
 PREFIX_WASM_RELAXED="$TC/xnnpack-wasm-relaxed"
+PREFIX_WASM_SIMD_ST="$TC/xnnpack-wasm-simd-st"
+UTF8PROC_SRC="$TC/utf8proc-$UTF8PROC_VERSION"
 PREFIX_NATIVE="$TC/xnnpack-native"
 ENV_SH="$TC/env.sh"
 # Debian's python3 (a pyenv shim first on PATH costs ~0.8 s per emcc call).
@@ -90,7 +93,8 @@ APT_DL_OPTS=()
 
 now() { date +%s; }
 STEP_T0=0
-step_begin() { STEP_T0=$(now); log "==> $1"; }
+REBUILT=0   # set once any step (re)builds something in this run -> smoke tests run
+step_begin() { STEP_T0=$(now); REBUILT=1; log "==> $1"; }
 step_end() { # name
   local secs=$(( $(now) - STEP_T0 ))
   log "<== $1 done in ${secs}s"
@@ -183,8 +187,14 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" && changed=1
 Package: *
 Pin: release n=trixie
 Pin-Priority: 50" && changed=1
-  # A bookworm deb-src line is only needed for apt-get source of bookworm packages; this script
-  # fetches every source from trixie, so none is added.
+  # utf8proc's source comes from bookworm (trixie's orig tarball 404s on this mirror).
+  write_root_file_if_changed /etc/apt/sources.list.d/pocketformer-bookworm-src.sources \
+"# Added by pocketformer scripts/setup-toolchain.sh (source packages only).
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" && changed=1
   if [[ $changed == 1 ]] || apt_lists_missing; then apt_update; fi
 }
 
@@ -210,20 +220,21 @@ apt_install_missing() {
 }
 
 # ----------------------------------------------------------------------------- downloads
-# fetch_orig PKG UPSTREAM_VERSION -> prints path of PKG_UPSTREAM.orig.tar.* in $DL
+# fetch_orig PKG UPSTREAM_VERSION [APT_SPEC] -> prints path of PKG_UPSTREAM.orig.tar.* in $DL
+# (APT_SPEC defaults to PKG/trixie; e.g. utf8proc=2.8.0-1 for a bookworm source)
 # The trixie .dsc/.debian.tar.xz may 404 on this mirror while the orig tarball downloads, so
 # apt-get's exit status is ignored and the orig tarball is checked for instead (apt verifies
 # its checksum against the Sources index).
 fetch_orig() {
-  local pkg=$1 ver=$2 f
+  local pkg=$1 ver=$2 spec=${3:-$1/trixie} f
   f=$(compgen -G "$DL/${pkg}_${ver}.orig.tar.*" | head -n1 || true)
   if [[ -z "$f" ]]; then
-    log "downloading source $pkg/trixie ($ver)"
-    (cd "$DL" && apt-get source --download-only "${APT_DL_OPTS[@]}" "$pkg/trixie" >>"$LOGS/downloads.log" 2>&1) || true
+    log "downloading source $spec ($ver)"
+    (cd "$DL" && apt-get source --download-only "${APT_DL_OPTS[@]}" "$spec" >>"$LOGS/downloads.log" 2>&1) || true
     f=$(compgen -G "$DL/${pkg}_${ver}.orig.tar.*" | head -n1 || true)
     if [[ -z "$f" && $APT_UPDATED == 0 && "${POCKETFORMER_SKIP_APT:-0}" != 1 ]]; then
       apt_update
-      (cd "$DL" && apt-get source --download-only "${APT_DL_OPTS[@]}" "$pkg/trixie" >>"$LOGS/downloads.log" 2>&1) || true
+      (cd "$DL" && apt-get source --download-only "${APT_DL_OPTS[@]}" "$spec" >>"$LOGS/downloads.log" 2>&1) || true
       f=$(compgen -G "$DL/${pkg}_${ver}.orig.tar.*" | head -n1 || true)
     fi
     [[ -n "$f" ]] || die "could not download ${pkg}_${ver}.orig.tar.* (see $LOGS/downloads.log)"
@@ -425,10 +436,11 @@ install_trixie_cpuinfo() { # prefix
   rm -rf "$d"
 }
 
-build_xnnpack() { # variant: wasm-simd | wasm-relaxed | native
+build_xnnpack() { # variant: wasm-simd | wasm-relaxed | wasm-simd-st | native
   local variant=$1 prefix key
   case "$variant" in
     wasm-simd) prefix=$PREFIX_WASM_SIMD ;;
+    wasm-simd-st) prefix=$PREFIX_WASM_SIMD_ST ;;
     wasm-relaxed) prefix=$PREFIX_WASM_RELAXED ;;
     native) prefix=$PREFIX_NATIVE ;;
   esac
@@ -462,6 +474,13 @@ build_xnnpack() { # variant: wasm-simd | wasm-relaxed | native
     -DFXDIV_BUILD_TESTS=OFF -DFXDIV_BUILD_BENCHMARKS=OFF
   )
   case "$variant" in
+    wasm-simd-st)
+      # For pages without cross-origin isolation (no SharedArrayBuffer): no atomics anywhere,
+      # pthreadpool's single-threaded shim.
+      run_logged "xnnpack-$variant" emcmake cmake -S "$src/xnnpack" -B "$bld" "${common[@]}" \
+        -DPTHREADPOOL_EMSCRIPTEN_PTHREADS=OFF \
+        -DXNNPACK_ENABLE_WASM_SIMD=ON -DXNNPACK_ENABLE_WASM_RELAXED_SIMD=OFF
+      ;;
     wasm-*)
       local relaxed=OFF; [[ $variant == wasm-relaxed ]] && relaxed=ON
       # -pthread on every object: wasm-ld refuses shared memory if any object lacks atomics.
@@ -510,6 +529,7 @@ write_prefix_readme() { # variant prefix
   local libs="-lXNNPACK -lmicrokernels-prod -lpthreadpool" flags
   case "$1" in
     wasm-simd) flags="compile: -pthread -msimd128; link: -pthread -sPTHREAD_POOL_SIZE=<n>" ;;
+    wasm-simd-st) flags="compile: -msimd128 (no -pthread); link: no -pthread" ;;
     wasm-relaxed) flags="compile: -pthread -msimd128 -mrelaxed-simd; link: -pthread -sPTHREAD_POOL_SIZE=<n>" ;;
     native) flags="compile: -pthread; link: -pthread"; libs="$libs -lcpuinfo -Wl,-rpath,$2/lib -lm" ;;
   esac
@@ -522,6 +542,17 @@ flags: $flags
 EOF
 }
 
+# ----------------------------------------------------------------------------- utf8proc
+setup_utf8proc() {
+  local key="utf8proc=$UTF8PROC_VERSION"
+  if stamp_ok "utf8proc-$UTF8PROC_VERSION" "$key" && [[ -f "$UTF8PROC_SRC/utf8proc.c" ]]; then return 0; fi
+  step_begin "utf8proc $UTF8PROC_VERSION source -> $UTF8PROC_SRC"
+  extract_orig "$(fetch_orig utf8proc "$UTF8PROC_VERSION" "utf8proc=$UTF8PROC_VERSION-1")" "$UTF8PROC_SRC"
+  [[ -f "$UTF8PROC_SRC/utf8proc.c" ]] || die "utf8proc source has no utf8proc.c"
+  stamp_set "utf8proc-$UTF8PROC_VERSION" "$key"
+  step_end "utf8proc"
+}
+
 # ----------------------------------------------------------------------------- env.sh
 write_env_sh() {
   local tmp="$ENV_SH.tmp.$$"
@@ -531,6 +562,8 @@ write_env_sh() {
     echo "export POCKETFORMER_XNNPACK_WASM_SIMD='$PREFIX_WASM_SIMD'"
     echo "export POCKETFORMER_XNNPACK_WASM_RELAXED='$PREFIX_WASM_RELAXED'"
     echo "export POCKETFORMER_XNNPACK_NATIVE='$PREFIX_NATIVE'"
+    echo "export POCKETFORMER_XNNPACK_WASM_SIMD_ST='$PREFIX_WASM_SIMD_ST'"
+    echo "export POCKETFORMER_UTF8PROC_SRC='$UTF8PROC_SRC'"
     echo "export EMSDK_PYTHON='$PYTHON3'   # python used by emcc & co."
     if [[ -z "$EXTERNAL_EMCC" ]]; then
       echo "export EM_CONFIG='$EM_ROOT/.emscripten'"
@@ -551,7 +584,7 @@ write_env_sh() {
 smoke_tests() {
   local key=$1
   [[ "${POCKETFORMER_SKIP_SMOKE:-0}" == 1 ]] && { log "smoke tests skipped"; return 0; }
-  stamp_ok smoke "$key" && return 0
+  [[ $REBUILT == 0 ]] && stamp_ok smoke "$key" && return 0
   step_begin "smoke tests (XNNPACK fully_connected f32 + qd8 on a 2-thread pthreadpool)"
   local d="$BLD/smoke"; rm -rf "$d"; mkdir -p "$d"
   : > "$LOGS/smoke.log"
@@ -573,6 +606,11 @@ smoke_tests() {
   done
   run_logged smoke node "$d/smoke-wasm-simd.js"
   log "wasm-simd (node): $(grep -E 'SMOKE' "$LOGS/smoke.log" | tail -n1)"
+  P=$PREFIX_WASM_SIMD_ST   # single-threaded build: no -pthread, pthreadpool shim (1 thread)
+  run_logged smoke emcc -O2 -msimd128 -DSMOKE_THREADS=1 "$SMOKE_SRC" -o "$d/smoke-wasm-simd-st.js" \
+    -I"$P/include" -L"$P/lib" -lXNNPACK -lmicrokernels-prod -lpthreadpool
+  run_logged smoke node "$d/smoke-wasm-simd-st.js"
+  log "wasm-simd-st (node): $(grep -E 'SMOKE' "$LOGS/smoke.log" | tail -n1)"
   # Relaxed SIMD under node 20 needs a flag, and node 20's relaxed-SIMD results are not trusted
   # (see TOOLCHAIN.md); test that variant in Chromium. Here: link check + informational run.
   if node --experimental-wasm-relaxed-simd "$d/smoke-wasm-relaxed.js" >>"$LOGS/smoke.log" 2>&1; then
@@ -602,7 +640,7 @@ main() {
   mapfile -t missing < <(missing_packages "${pkgs[@]}")
   local all_stamps=1 s
   for s in "emscripten-$EMSCRIPTEN_VERSION" "binaryen-$BINARYEN_VERSION" xnnpack-native \
-           xnnpack-wasm-simd xnnpack-wasm-relaxed smoke; do
+           xnnpack-wasm-simd xnnpack-wasm-relaxed xnnpack-wasm-simd-st "utf8proc-$UTF8PROC_VERSION" smoke; do
     [[ -f "$TC/.stamp-$s" ]] || all_stamps=0
   done
   # Re-runs with everything installed and built never touch apt.
@@ -627,8 +665,12 @@ main() {
   build_xnnpack native
   build_xnnpack wasm-simd
   build_xnnpack wasm-relaxed
+  build_xnnpack wasm-simd-st
 
-  # 4. verify
+  # 4. utf8proc source (built by our CMake for both native and wasm)
+  setup_utf8proc
+
+  # 5. verify
   smoke_tests "$(cat "$TC"/.stamp-xnnpack-* "$SMOKE_SRC" | sha256sum | cut -c1-16)"
   log "toolchain ready in $(( $(now) - T0 ))s: source $ENV_SH"
 }

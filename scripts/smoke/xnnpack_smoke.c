@@ -1,7 +1,7 @@
 /*
  * Smoke test for the XNNPACK builds made by scripts/setup-toolchain.sh.
  *
- * Runs, on a pthreadpool with 2 threads:
+ * Runs, on a pthreadpool with SMOKE_THREADS (default 2) threads:
  *   1. fully_connected_nc_f32                      (checked against a double-precision reference)
  *   2. convert_nc_f32_qd8 + fully_connected_nc_qd8_f32_qc8w
  *                                                  (checked against integer math on the
@@ -13,6 +13,7 @@
  *           -lXNNPACK -lmicrokernels-prod -lpthreadpool -lcpuinfo -Wl,-rpath,$P/lib -lm
  * Wasm:   emcc -O2 -pthread -msimd128 xnnpack_smoke.c -I$P/include -L$P/lib
  *           -lXNNPACK -lmicrokernels-prod -lpthreadpool -sPTHREAD_POOL_SIZE=2 -sEXIT_RUNTIME=1
+ * Wasm single-threaded build (pthreadpool shim, no -pthread): add -DSMOKE_THREADS=1.
  */
 #include <math.h>
 #include <stdint.h>
@@ -23,7 +24,10 @@
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
-enum { BATCH = 5, IN_CH = 67, OUT_CH = 33, THREADS = 2, ITEMS = 1000 };
+#ifndef SMOKE_THREADS
+#define SMOKE_THREADS 2
+#endif
+enum { BATCH = 5, IN_CH = 67, OUT_CH = 33, THREADS = SMOKE_THREADS, ITEMS = 1000 };
 
 static int failures = 0;
 
