@@ -37,6 +37,7 @@ class Linear {
   size_t in_features() const { return in_; }
   size_t out_features() const { return out_; }
   WeightFormat format() const { return format_; }
+  size_t block_size() const { return block_; }
   // Bytes the weights occupy in their stored format (before kernel packing).
   size_t weight_bytes() const;
 
@@ -46,6 +47,7 @@ class Linear {
   size_t in_ = 0;
   size_t out_ = 0;
   WeightFormat format_ = WeightFormat::kF32;
+  size_t block_ = 0;  // 4-bit scale block (0: per output channel)
   xnn_operator_t fc_ = nullptr;
   xnn_operator_t quantize_input_ = nullptr;  // f32 -> qd8, quantized formats only
 };

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <string>
+
+#include "tensor/dtype.h"
 
 #include "core/error.h"
 
@@ -95,6 +99,52 @@ QuantizedWeights quantize_int4_per_channel(const float* weight, size_t rows, siz
   return q;
 }
 
+uint16_t f32_to_bf16_bits(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  bits += 0x7FFFu + ((bits >> 16) & 1u);
+  return (uint16_t)(bits >> 16);
+}
+
+QuantizedWeights quantize_int4_blockwise(const float* weight, size_t rows, size_t cols,
+                                         size_t block) {
+  if (block == 0 || cols % block != 0 || block % 2 != 0) {
+    fail(ErrorCode::kInvalidArgument, "4-bit block size " + std::to_string(block) +
+                                          " does not divide " + std::to_string(cols) + " columns");
+  }
+  QuantizedWeights q;
+  q.rows = rows;
+  q.cols = cols;
+  q.block = block;
+  const size_t blocks = cols / block, row_bytes = cols / 2;
+  q.scales.resize(rows * blocks);
+  q.data.assign(rows * row_bytes, 0x88);
+  for (size_t r = 0; r < rows; ++r) {
+    const float* w = weight + r * cols;
+    row_abs_max(w, cols, r);  // rejects NaN/Inf before any block is scaled
+    uint8_t* out = &q.data[r * row_bytes];
+    for (size_t b = 0; b < blocks; ++b) {
+      const float* wb = w + b * block;
+      float amax = 0.f;
+      for (size_t c = 0; c < block; ++c) amax = std::max(amax, std::fabs(wb[c]));
+      // The kernel needs a positive normal scale even for an all-zero block.
+      float scale = amax > 0.f ? best_int4_scale(wb, block, amax) : 1.f;
+      uint16_t bits = f32_to_bf16_bits(scale);
+      scale = bf16_to_f32(bits);
+      if (!(scale > 0.f) || !std::isnormal(scale)) scale = 1.f;
+      q.scales[r * blocks + b] = scale;
+      const float inv = 1.f / scale;
+      for (size_t c = 0; c < block; ++c) {
+        const size_t col = b * block + c;
+        const uint8_t nibble = (uint8_t)(quantize_value(wb[c], inv, -8, 7) + 8);
+        uint8_t& byte = out[col / 2];
+        byte = (col % 2 == 0) ? (uint8_t)((byte & 0xF0) | nibble) : (uint8_t)((byte & 0x0F) | (nibble << 4));
+      }
+    }
+  }
+  return q;
+}
+
 std::vector<float> dequantize_int8(const QuantizedWeights& q) {
   std::vector<float> w(q.rows * q.cols);
   for (size_t r = 0; r < q.rows; ++r) {
@@ -112,7 +162,8 @@ std::vector<float> dequantize_int4(const QuantizedWeights& q) {
     for (size_t c = 0; c < q.cols; ++c) {
       const uint8_t byte = q.data[r * row_bytes + c / 2];
       const int nibble = (c % 2 == 0) ? (byte & 0x0F) : (byte >> 4);
-      w[r * q.cols + c] = (float)(nibble - 8) * q.scales[r];
+      const float scale = q.block ? q.scales[r * (q.cols / q.block) + c / q.block] : q.scales[r];
+      w[r * q.cols + c] = (float)(nibble - 8) * scale;
     }
   }
   return w;

@@ -11,7 +11,8 @@ namespace pf {
 struct QuantizedWeights {
   size_t rows = 0;             // output channels
   size_t cols = 0;             // input channels
-  std::vector<float> scales;   // [rows]
+  size_t block = 0;            // 0: one scale per row; else columns per scale
+  std::vector<float> scales;   // [rows] or [rows, cols / block] (bf16-representable)
   std::vector<uint8_t> data;   // int8: rows*cols bytes; int4: rows*ceil(cols/2) bytes
 };
 
@@ -23,6 +24,14 @@ QuantizedWeights quantize_int8_per_channel(const float* weight, size_t rows, siz
 // in nibbles: byte j of a row holds column 2j in its low nibble and 2j + 1 in
 // its high nibble (XNNPACK's qc4w layout with kernel_zero_point 8).
 QuantizedWeights quantize_int4_per_channel(const float* weight, size_t rows, size_t cols);
+
+// 4-bit with one scale per `block` columns (cols % block == 0), each scale
+// rounded to bf16 (XNNPACK's qb4w takes bf16 scales); same nibble layout.
+QuantizedWeights quantize_int4_blockwise(const float* weight, size_t rows, size_t cols,
+                                         size_t block);
+
+// bf16 bits (round to nearest even) of a finite float.
+uint16_t f32_to_bf16_bits(float value);
 
 // The f32 weights the quantized ones stand for (used by tests and reports).
 std::vector<float> dequantize_int8(const QuantizedWeights& q);

@@ -151,6 +151,18 @@ TEST_CASE("quantize/dequantize round trip stays within half a step") {
   }
   CHECK(d8[2 * cols] == 0.f);
   CHECK(d4[2 * cols] == 0.f);
+  // Blockwise 4-bit (bf16 scales per 32 columns) round-trips within half a
+  // step of its own block's scale, clipping aside.
+  const size_t bcols = 64;
+  const auto wb = random_vector(rows * bcols, 10);
+  const auto qb = pf::quantize_int4_blockwise(wb.data(), rows, bcols, 32);
+  const auto db = pf::dequantize_int4(qb);
+  REQUIRE(qb.scales.size() == rows * 2);
+  for (size_t i = 0; i < wb.size(); ++i) {
+    const float s = qb.scales[(i / bcols) * 2 + (i % bcols) / 32];
+    CHECK(std::fabs(db[i] - wb[i]) <= std::max(0.5f * s, std::fabs(wb[i]) - 7.f * s) + 1e-6f);
+  }
+  CHECK_THROWS(pf::quantize_int4_blockwise(wb.data(), rows, bcols, 48));
   std::vector<float> bad(cols, 1.f);
   bad[3] = NAN;
   CHECK_THROWS(pf::quantize_int8_per_channel(bad.data(), 1, cols));
@@ -186,21 +198,25 @@ TEST_CASE("Linear int8/int4 compute what their quantized weights and inputs say"
   pf::set_num_threads(threads);
   struct Shape { size_t rows, in, out; };
   for (Shape s : {Shape{1, 1, 1}, Shape{1, 33, 7}, Shape{5, 64, 17}, Shape{9, 384, 300},
-                  Shape{2, 31, 1}}) {
+                  Shape{2, 31, 1}, Shape{128, 64, 64}, Shape{4, 64, 192}, Shape{3, 64, 100}}) {
     const auto x = random_vector(s.rows * s.in, 11);
     const auto w = random_vector(s.out * s.in, 12);
     const auto b = random_vector(s.out, 13);
     const auto xq = fake_quantize_rows(x, s.rows, s.in);
     for (auto format : {pf::WeightFormat::kInt8, pf::WeightFormat::kInt4}) {
-      const auto q = format == pf::WeightFormat::kInt8
-                         ? pf::dequantize_int8(pf::quantize_int8_per_channel(w.data(), s.out, s.in))
-                         : pf::dequantize_int4(pf::quantize_int4_per_channel(w.data(), s.out, s.in));
-      std::vector<float> got(s.rows * s.out), want(s.rows * s.out), exact(s.rows * s.out);
       pf::Linear linear(s.in, s.out, w.data(), b.data(), format);
+      const auto q =
+          format == pf::WeightFormat::kInt8
+              ? pf::dequantize_int8(pf::quantize_int8_per_channel(w.data(), s.out, s.in))
+          : linear.block_size()
+              ? pf::dequantize_int4(pf::quantize_int4_blockwise(w.data(), s.out, s.in, linear.block_size()))
+              : pf::dequantize_int4(pf::quantize_int4_per_channel(w.data(), s.out, s.in));
+      std::vector<float> got(s.rows * s.out), want(s.rows * s.out), exact(s.rows * s.out);
       linear.run(x.data(), s.rows, got.data());
       pf::linear_reference(xq.data(), s.rows, s.in, s.out, q.data(), b.data(), want.data());
       pf::linear_reference(x.data(), s.rows, s.in, s.out, w.data(), b.data(), exact.data());
-      INFO(pf::weight_format_name(format) << " threads " << threads << " rows " << s.rows
+      INFO(pf::weight_format_name(format) << " block " << linear.block_size() << " threads "
+                                          << threads << " rows " << s.rows
                                           << " in " << s.in << " out " << s.out);
       // Against the emulated integer arithmetic: only f32 rounding of the
       // final scale products differs (the int32 sums are exact); the zero
