@@ -7,6 +7,7 @@ const $ = (id) => document.getElementById(id);
 const els = {
   form: $('model-form'),
   modelInput: $('model-input'),
+  dtype: $('dtype-select'),
   loadButton: $('load-button'),
   files: $('files'),
   status: $('status'),
@@ -106,6 +107,7 @@ async function loadModel(model) {
   const started = performance.now();
   try {
     const fe = await pipeline('feature-extraction', model, {
+      dtype: els.dtype.value,
       progress_callback: onProgress,
       signal: controller.signal,
     });
@@ -170,6 +172,11 @@ function init() {
   const params = new URLSearchParams(location.search);
   const model = params.get('model') || DEFAULT_MODEL;
   els.modelInput.value = model;
+  if (params.has('dtype')) els.dtype.value = params.get('dtype');
+  els.dtype.addEventListener('change', () => {
+    const value = els.modelInput.value.trim();
+    if (value) loadModel(value);
+  });
   if (params.has('threads')) env.numThreads = Number(params.get('threads')) || env.numThreads;
   els.form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -76,3 +76,17 @@ test('demo: a missing model folder shows a clear error', async ({ page }) => {
   await expect(page.locator('#status')).toContainText('no-such-model/');
   await expect(page.getByRole('button', { name: 'Compare' })).toBeDisabled();
 });
+
+test('demo: the precision selector reloads the model quantized (int8 close to f32)', async ({ page }) => {
+  const { ref } = await compareOnDemo(page);
+  await page.locator('#dtype-select').selectOption('int8');
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done');
+  const cosine = Number((await page.locator('#similarity').textContent()).trim());
+  console.log(`demo int8 #similarity ${cosine} vs f32 reference ${ref.similarity.cosine.toFixed(6)}`);
+  // int8 keeps pooled embeddings at cosine >= 0.999 to f32, so their
+  // similarity moves by well under 0.02.
+  expect(Math.abs(cosine - ref.similarity.cosine)).toBeLessThanOrEqual(0.02);
+  expect(cosine).not.toBe(Number(ref.similarity.cosine.toFixed(6)));
+});
