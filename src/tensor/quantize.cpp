@@ -32,6 +32,14 @@ int quantize_value(float w, float inv_scale, int lo, int hi) {
   return std::min(hi, std::max(lo, q));
 }
 
+// Writes q in [-8, 7] as the nibble q + 8 of column `col` in a packed row:
+// even columns in the low nibble, odd columns in the high nibble.
+void store_int4(uint8_t* row, size_t col, int q) {
+  const uint8_t nibble = (uint8_t)(q + 8);
+  uint8_t& byte = row[col / 2];
+  byte = (col % 2 == 0) ? (uint8_t)((byte & 0xF0) | nibble) : (uint8_t)((byte & 0x0F) | (nibble << 4));
+}
+
 // With only 16 levels, mapping max|w| to the end of the range wastes most
 // levels on rare outliers. Try clipping ratios and keep the scale with the
 // smallest squared error (the same idea as llama.cpp's RMSE-searched scales).
@@ -91,9 +99,7 @@ QuantizedWeights quantize_int4_per_channel(const float* weight, size_t rows, siz
     const float inv = 1.f / scale;
     uint8_t* out = &q.data[r * row_bytes];
     for (size_t c = 0; c < cols; ++c) {
-      const uint8_t nibble = (uint8_t)(quantize_value(w[c], inv, -8, 7) + 8);
-      uint8_t& byte = out[c / 2];
-      byte = (c % 2 == 0) ? (uint8_t)((byte & 0xF0) | nibble) : (uint8_t)((byte & 0x0F) | (nibble << 4));
+      store_int4(out, c, quantize_value(w[c], inv, -8, 7));
     }
   }
   return q;
@@ -135,10 +141,7 @@ QuantizedWeights quantize_int4_blockwise(const float* weight, size_t rows, size_
       q.scales[r * blocks + b] = scale;
       const float inv = 1.f / scale;
       for (size_t c = 0; c < block; ++c) {
-        const size_t col = b * block + c;
-        const uint8_t nibble = (uint8_t)(quantize_value(wb[c], inv, -8, 7) + 8);
-        uint8_t& byte = out[col / 2];
-        byte = (col % 2 == 0) ? (uint8_t)((byte & 0xF0) | nibble) : (uint8_t)((byte & 0x0F) | (nibble << 4));
+        store_int4(out, b * block + c, quantize_value(wb[c], inv, -8, 7));
       }
     }
   }
