@@ -13,7 +13,9 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
   esac
 done
-((${#targets[@]})) || targets=(safetensors config wordpiece model_load)
+if ((${#targets[@]} == 0)); then  # every tests/fuzz/fuzz_*.cpp
+  for f in tests/fuzz/fuzz_*.cpp; do t=${f##*/fuzz_}; targets+=("${t%.cpp}"); done
+fi
 
 source "$(bash scripts/setup-toolchain.sh --print-env)"
 bash scripts/make-testdata.sh
