@@ -40,8 +40,8 @@ after(async () => {
   shutdown();
 });
 
-test('pipeline() in Node with a file map: runtime info', () => {
-  assert.equal(extractor.info.worker, false);
+test('pipeline() in Node with a file map: runtime info (worker_threads by default)', () => {
+  assert.equal(extractor.info.worker, true);
   assert.match(extractor.info.variant, /-mt$/);
   assert.equal(extractor.info.threads, 2);
   assert.equal(extractor.info.hiddenSize, ref.model.hidden_size);
@@ -84,6 +84,22 @@ test('a directory path works the same', async () => {
   for (let i = 0; i < out.data.length; i++) dot += out.data[i] * out2.data[i];
   assert.ok(Math.abs(dot - ref.similarity.cosine) <= TOL, `cosine ${dot}`);
   await fe.dispose();
+});
+
+test('in-thread (env.useWorker = false) gives the same embeddings as the worker', async () => {
+  env.useWorker = false;
+  try {
+    const fe = await pipeline('feature-extraction', TINY);
+    assert.equal(fe.info.worker, false);
+    const c = ref.cases[0];
+    const out = await fe(c.text, { pooling: 'mean', normalize: true });
+    const viaWorker = await extractor(c.text, { pooling: 'mean', normalize: true });
+    assert.ok(maxAbsDiff(out.data, c.mean_pooled_normalized) <= TOL);
+    assert.ok(maxAbsDiff(out.data, viaWorker.data) <= 1e-6);
+    await fe.dispose();
+  } finally {
+    env.useWorker = true;
+  }
 });
 
 test('a hostile model rejects with a coded PocketformerError; the runtime keeps serving', async () => {
