@@ -4,6 +4,7 @@
 // PocketformerError. Used in-thread (Node, or env.useWorker = false) and by
 // worker.js inside a module Worker; it never touches the DOM or the network
 // except to load the module itself.
+import { importNode } from './node.js';
 import { ADAPTERS } from './adapters/index.js';
 import { PocketformerError, toErrorRecord, WASM_ERROR_CODES } from './errors.js';
 
@@ -61,8 +62,8 @@ export function candidateVariants(override) {
 async function urlExists(url) {
   if (url.protocol === 'file:') {
     const [{ access }, { fileURLToPath }] = await Promise.all([
-      import('node:fs/promises'),
-      import('node:url'),
+      importNode('node:fs/promises'),
+      importNode('node:url'),
     ]);
     try {
       await access(fileURLToPath(url));

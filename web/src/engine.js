@@ -6,6 +6,7 @@
 // {handle, info}; call(handle, method, args, {onEvent, signal}) -> result
 // (onEvent receives streamed partial results; an abort of `signal` stops the
 // call between steps); dispose(handle); close().
+import { importNode } from './node.js';
 import { Backend } from './backend.js';
 import { PocketformerError, fromErrorRecord, toErrorRecord } from './errors.js';
 import { IS_NODE, throwIfAborted } from './files.js';
@@ -45,8 +46,8 @@ export class LocalEngine {
 // A Web Worker and a node:worker_threads Worker behind one small interface.
 async function startWorker(url, onMessage, onFailure) {
   if (IS_NODE) {
-    const { Worker } = await import('node:worker_threads');
-    const worker = new Worker(url, { name: 'pocketformer' });
+    const { Worker } = await importNode('node:worker_threads');
+    const worker = new Worker(url || new URL('./worker.js', import.meta.url), { name: 'pocketformer' });
     worker.on('message', (data) => onMessage(data));
     worker.on('error', (e) => onFailure(e && e.message ? e.message : String(e)));
     worker.on('messageerror', () => onFailure('a message could not be deserialised'));
@@ -61,7 +62,11 @@ async function startWorker(url, onMessage, onFailure) {
       busy: (yes) => (yes ? worker.ref() : worker.unref()),
     };
   }
-  const worker = new Worker(url, { type: 'module', name: 'pocketformer' });
+  // The literal `new Worker(new URL(...), {type: 'module'})` form lets bundlers
+  // (Vite, webpack 5) see the worker and bundle it with its imports.
+  const worker = url
+    ? new Worker(url, { type: 'module', name: 'pocketformer' })
+    : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'pocketformer' });
   worker.addEventListener('message', (event) => onMessage(event.data));
   worker.addEventListener('error', (event) => {
     event.preventDefault?.();
@@ -76,8 +81,11 @@ async function startWorker(url, onMessage, onFailure) {
 }
 
 export class WorkerEngine {
-  /** @param {{wasmBaseUrl: string, numThreads: number, wasmVariant?: string}} settings */
-  constructor(settings, workerUrl = new URL('./worker.js', import.meta.url)) {
+  /**
+   * @param {{wasmBaseUrl: string, numThreads: number, wasmVariant?: string}} settings
+   * @param {URL} [workerUrl] another worker script (tests); default ./worker.js
+   */
+  constructor(settings, workerUrl) {
     this.kind = 'worker';
     this.settings = settings;
     this.workerUrl = workerUrl;

@@ -1,6 +1,7 @@
 // Finding and reading a model's files: a folder URL, a Hugging Face repo id,
 // a local directory (Node), or an object of in-memory files. Downloads stream
 // through fetch + a reader and report Transformers.js-style progress events.
+import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
 
 export const IS_NODE =
@@ -56,16 +57,16 @@ export async function resolveModelSource(model, { env, revision = 'main' }) {
   model = model.trim();
 
   if (IS_NODE) {
-    const path = await import('node:path');
+    const path = await importNode('node:path');
     if (model.startsWith('file:')) {
-      const { fileURLToPath } = await import('node:url');
+      const { fileURLToPath } = await importNode('node:url');
       return { kind: 'dir', dir: fileURLToPath(new URL(model)) };
     }
     if (path.isAbsolute(model) || model.startsWith('.')) {
       return { kind: 'dir', dir: path.resolve(model) };
     }
     if (!SCHEME.test(model)) {
-      const { stat } = await import('node:fs/promises');
+      const { stat } = await importNode('node:fs/promises');
       const st = await stat(model).catch(() => null);
       if (st && st.isDirectory()) return { kind: 'dir', dir: path.resolve(model) };
     }
@@ -278,7 +279,10 @@ async function fetchFile(url, file, emit, signal, cache) {
 }
 
 async function readLocalFile(dir, file, emit, signal) {
-  const [{ readFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const [{ readFile }, path] = await Promise.all([
+    importNode('node:fs/promises'),
+    importNode('node:path'),
+  ]);
   const full = path.join(dir, file);
   emit({ status: 'initiate', file, loaded: 0, total: 0, progress: 0 });
   let buf;

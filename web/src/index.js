@@ -6,6 +6,7 @@
 //   const out = await extractor(['a sentence', 'another'], { pooling: 'mean', normalize: true });
 //   out.dims; out.data; out.tolist();
 //   await extractor.dispose();
+import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
 import { LocalEngine, WorkerEngine } from './engine.js';
 import { FeatureExtractionPipeline } from './pipelines/feature-extraction.js';
@@ -29,7 +30,7 @@ async function hardwareThreads() {
   }
   if (IS_NODE) {
     try {
-      const os = await import('node:os');
+      const os = await importNode('node:os');
       return typeof os.availableParallelism === 'function'
         ? os.availableParallelism()
         : os.cpus().length;

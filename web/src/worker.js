@@ -14,6 +14,7 @@
 //                   {id, ok: true, result} | {id, ok: false, error: {code, message}}
 // Requests run one at a time in arrival order ('abort' jumps the queue).
 // Every failure is posted back as {code, message} and the worker keeps serving.
+import { importNode } from './node.js';
 import { Backend } from './backend.js';
 import { PocketformerError, toErrorRecord } from './errors.js';
 
@@ -21,7 +22,7 @@ const port =
   typeof self !== 'undefined' && typeof self.postMessage === 'function'
     ? { post: (m, t) => self.postMessage(m, t), listen: (f) => self.addEventListener('message', (e) => f(e.data)) }
     : await (async () => {
-        const { parentPort } = await import('node:worker_threads');
+        const { parentPort } = await importNode('node:worker_threads');
         return { post: (m, t) => parentPort.postMessage(m, t), listen: (f) => parentPort.on('message', f) };
       })();
 
