@@ -39,7 +39,7 @@ export function prepare() {
 
   // The model the pages and the script load, next to them.
   copyDir(path.join(ROOT, 'build/testdata/tiny-bert'), path.join(APP, 'model'));
-  fs.copyFileSync(path.join(HERE, 'static.html'), path.join(APP, 'static.html'));
+  for (const f of ['static.html', 'embed-once.js']) fs.copyFileSync(path.join(HERE, f), path.join(APP, f));
   fs.copyFileSync(path.join(HERE, 'node-check.mjs'), path.join(APP, 'node-check.mjs'));
 
   // Vite: the app imports 'pocketformer'; the wasm files are served from
