@@ -112,6 +112,20 @@ test('a hostile model rejects with a coded PocketformerError; the runtime keeps 
   assert.ok(maxAbsDiff(out.data, ref.cases[0].mean_pooled_normalized) <= TOL);
 });
 
+test('a model too big for the wasm heap is refused with OUT_OF_MEMORY before loading', async () => {
+  // The config asks for activations of ~69 GB (65536 positions x a 262144-wide FFN).
+  const files = readModelFiles();
+  const cfg = JSON.parse(files['config.json']);
+  Object.assign(cfg, { max_position_embeddings: 65536, intermediate_size: 262144 });
+  files['config.json'] = JSON.stringify(cfg);
+  const err = await pipeline('feature-extraction', files).catch((e) => e);
+  assert.ok(err instanceof PocketformerError, String(err));
+  assert.equal(err.code, 'OUT_OF_MEMORY');
+  assert.match(err.message, /needs about \d+ MB/);
+  const out = await extractor(ref.cases[0].text, { pooling: 'mean', normalize: true });
+  assert.ok(maxAbsDiff(out.data, ref.cases[0].mean_pooled_normalized) <= TOL);
+});
+
 // Optional builds: checked when present, reported as skipped (with the reason) when not.
 for (const variant of ['simd-st', 'relaxed-mt']) {
   const file = path.join(DIST, `pocketformer-${variant}.mjs`);
