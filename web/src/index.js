@@ -10,6 +10,12 @@ import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
 import { LocalEngine, WorkerEngine } from './engine.js';
 import { FeatureExtractionPipeline } from './pipelines/feature-extraction.js';
+import { TextGenerationPipeline } from './pipelines/text-generation.js';
+import {
+  TEXT_GENERATION_FILES,
+  TEXT_GENERATION_LAYOUTS,
+  pickLayout,
+} from './adapters/text-generation.js';
 import { Tensor } from './tensor.js';
 import {
   IS_NODE,
@@ -71,10 +77,46 @@ const TASKS = {
     optional: [],
     Pipeline: FeatureExtractionPipeline,
   },
+  // Several layouts: fetch what exists, then check one is complete.
+  'text-generation': {
+    adapter: 'text-generation',
+    required: [],
+    optional: TEXT_GENERATION_FILES,
+    check(files, where) {
+      if (!pickLayout(files)) {
+        throw new PocketformerError(
+          'MODEL_NOT_FOUND',
+          `no text-generation model at ${where}: it needs ` +
+            TEXT_GENERATION_LAYOUTS.map((l) => `${l.required.join(' + ')} (${l.name})`).join(' or '),
+        );
+      }
+    },
+    pageState: chatTemplateOf,
+    Pipeline: TextGenerationPipeline,
+  },
 };
+
+// The chat template and its special tokens from tokenizer_config.json, kept on
+// the page side (templates are rendered with @huggingface/jinja there).
+function chatTemplateOf(files) {
+  const bytes = files['tokenizer_config.json'];
+  if (!bytes) return {};
+  let config;
+  try {
+    config = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new PocketformerError('BAD_CONFIG', 'tokenizer_config.json: not valid JSON');
+  }
+  const token = (t) => (typeof t === 'string' ? t : t && typeof t.content === 'string' ? t.content : '');
+  let template = config.chat_template;
+  if (Array.isArray(template)) template = template.find((t) => t && t.name === 'default')?.template;
+  if (typeof template !== 'string') return {};
+  return { chatTemplate: { template, bos_token: token(config.bos_token), eos_token: token(config.eos_token) } };
+}
 const TASK_ALIASES = {
   'feature-extraction': 'feature-extraction',
   embeddings: 'feature-extraction',
+  'text-generation': 'text-generation',
 };
 // Weight precision chosen at load; the runtime quantizes f32/f16/bf16 weights
 // itself (int8 per channel, or 4-bit per channel), activations stay dynamic.
@@ -145,7 +187,7 @@ function rejectOnAbort(promise, signal) {
 }
 
 /**
- * Creates a pipeline. Only 'feature-extraction' (alias 'embeddings') exists.
+ * Creates a pipeline: 'feature-extraction' (alias 'embeddings') or 'text-generation'.
  * @param {string} task
  * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
  * @param {{progress_callback?: (event: object) => void, signal?: AbortSignal,
@@ -182,9 +224,12 @@ export async function pipeline(task, model, options = {}) {
   const files = await loadModelFiles(source, {
     env, emit, signal, required: spec.required, optional: spec.optional,
   });
+  spec.check?.(files.files, files.where);
+  const pageState = spec.pageState ? spec.pageState(files.files) : {};
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);
-  const loadPromise = engine.load(spec.adapter, files.files, { dtype }, { transfer: files.owned });
+  const loadPromise = engine.load(
+    spec.adapter, files.files, { dtype, maxContext: options.max_context }, { transfer: files.owned });
   let loaded;
   try {
     loaded = await rejectOnAbort(loadPromise, signal);
@@ -206,6 +251,7 @@ export async function pipeline(task, model, options = {}) {
       engine,
       handle: loaded.handle,
       signal,
+      ...pageState,
       info: {
         ...runtime,
         task: resolvedTask,
