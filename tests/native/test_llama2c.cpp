@@ -12,6 +12,7 @@
 #include "kernels/runtime.h"
 #include "models/llama.h"
 #include "test_helpers.h"
+#include "tokenizers/sentencepiece.h"
 
 namespace {
 
@@ -67,6 +68,42 @@ TEST_CASE("llama2.c header of stories260K", "[llama2c]") {
   CHECK(c.head_dim == 8);
   CHECK(c.rope_layout == pf::RopeLayout::kInterleaved);
   CHECK(pf::Llama2cCheckpoint::parse(bytes.data(), bytes.size(), 100).config().max_context == 100);
+}
+
+TEST_CASE("stories260K: greedy decoding reproduces llama2.c's golden text", "[llama2c]") {
+  const std::string dir = pf_test::fixtures_dir() + "/models/stories260K";
+  if (!pf_test::file_exists(stories_path())) {
+    WARN("skipped: " << stories_path() << " absent (see ../shared/fixtures/README.md)");
+    return;
+  }
+  const auto bytes = pf_test::read_bytes(stories_path());
+  const auto tok_bytes = pf_test::read_bytes(dir + "/tok512.bin");
+  const std::string golden = pf_test::read_text(dir + "/golden_check.txt");
+  const auto ckpt = pf::Llama2cCheckpoint::parse(bytes.data(), bytes.size());
+  const auto tokenizer = pf::SentencePieceTokenizer::from_llama2c(
+      tok_bytes.data(), tok_bytes.size(), (size_t)ckpt.config().vocab_size);
+  const size_t threads = GENERATE(1, 2);
+  pf::set_num_threads(threads);
+  auto model = pf::LlamaModel::load(ckpt.config(), ckpt);
+  // run.c -t 0 -n 200: 200 steps from BOS, each printed with decode(prev, next).
+  const auto ids = greedy(*model, 200);
+  std::string text;
+  int32_t prev = 1;
+  for (int32_t id : ids) {
+    text += tokenizer.decode_token(prev, id);
+    prev = id;
+  }
+  size_t first_diff = 0;
+  while (first_diff < text.size() && first_diff < golden.size() &&
+         text[first_diff] == golden[first_diff]) {
+    ++first_diff;
+  }
+  INFO("threads " << threads << "; first difference at byte " << first_diff << ": got '"
+                  << text.substr(first_diff, 40) << "' want '" << golden.substr(first_diff, 40)
+                  << "'");
+  CHECK(ids.size() == 200);
+  REQUIRE(text == golden);
+  pf::set_num_threads(1);
 }
 
 TEST_CASE("stories260K: prefill equals token-by-token decode; context limit; reset",
