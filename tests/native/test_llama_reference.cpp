@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/decoder_config.h"
+#include "formats/llama2c.h"
 #include "formats/safetensors.h"
 #include "kernels/runtime.h"
 #include "models/hf_decoder_weights.h"
@@ -103,4 +104,32 @@ TEST_CASE("Llama quantized paths stay close to the reference", "[llama]") {
                                         << hi - lo << ")");
     CHECK(err <= (format == pf::WeightFormat::kInt8 ? 0.05 : 0.25) * (hi - lo));
   }
+}
+
+TEST_CASE("The same Llama as a llama2.c checkpoint (interleaved RoPE) matches the reference",
+          "[llama][llama2c]") {
+  // make_tiny_llama.py --llama2c writes tiny-llama's weights with q/k rows
+  // permuted to llama2.c's interleaved pairs; the logits must not change.
+  const std::string dir = pf_test::testdata_dir() + "/tiny-llama";
+  INFO("generate with: npm run testdata");
+  REQUIRE(pf_test::file_exists(dir + "/model.bin"));
+  const json ref = json::parse(pf_test::read_text(dir + "/reference.json"));
+  const auto bytes = pf_test::read_bytes(dir + "/model.bin");
+  const auto ckpt = pf::Llama2cCheckpoint::parse(bytes.data(), bytes.size());
+  REQUIRE(ckpt.config().rope_layout == pf::RopeLayout::kInterleaved);
+  REQUIRE_FALSE(ckpt.config().tied_embeddings);
+  auto model = pf::LlamaModel::load(ckpt.config(), ckpt);
+  const auto prompt = ref["prompt"].get<std::vector<int32_t>>();
+  const auto continuation = ref["continuation"].get<std::vector<int32_t>>();
+  std::vector<float> logits = model->forward(prompt.data(), prompt.size(), 0);
+  float worst = max_abs_diff(logits, ref["prompt_logits"]);
+  size_t pos = prompt.size();
+  for (size_t i = 0; i < continuation.size(); ++i) {
+    INFO("step " << i);
+    REQUIRE(argmax(logits) == continuation[i]);
+    logits = model->forward(&continuation[i], 1, pos++);
+    worst = std::max(worst, max_abs_diff(logits, ref["step_logits"][i]));
+  }
+  CHECK(worst <= 1e-4f);
+  WARN("tiny-llama as llama2.c: max abs logit error " << worst);
 }

@@ -17,11 +17,18 @@ Weights (numpy, float32, drawn in a fixed order): embeddings N(0, 1);
 projection matrices N(0, 1/in_features) * 1.5 (keeps activations O(1) so
 logits have a useful spread); norm weights 1 + 0.1 N(0, 1); q/k/v biases
 0.1 N(0, 1).  BF16 files are round-to-nearest-even roundings of the F32 draw.
+
+With --llama2c, DIR also receives model.bin: the same weights as a llama2.c
+checkpoint (legacy v0; llama arch only).  llama2.c rotates interleaved pairs
+(x[2i], x[2i+1]) where HF rotates (x[i], x[i + d/2]), so q/k rows are
+permuted per head: llama2.c row 2i + j = HF row j * d/2 + i (the inverse of
+transformers' convert_llama_weights_to_hf permute).
 """
 
 import argparse
 import json
 import os
+import struct
 import sys
 
 import numpy as np
@@ -47,6 +54,7 @@ def main():
     p.add_argument("--rope-theta", type=float, default=10000.0)
     p.add_argument("--rms-eps", type=float, default=1e-5)
     p.add_argument("--dtype", choices=["F32", "BF16"], default="F32")
+    p.add_argument("--llama2c", action="store_true")
     a = p.parse_args()
 
     rng = np.random.default_rng(a.seed)
@@ -112,6 +120,39 @@ def main():
     with open(os.path.join(a.out, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
         f.write("\n")
+    if a.llama2c:
+        assert a.arch == "llama" and a.dtype == "F32"
+        write_llama2c(os.path.join(a.out, "model.bin"), t, a, hd)
+
+
+def to_interleaved(w, heads, hd):
+    """HF half-split q/k rows -> llama2.c interleaved rows, per head."""
+    return w.reshape(heads, 2, hd // 2, -1).transpose(0, 2, 1, 3).reshape(heads * hd, -1)
+
+
+def write_llama2c(path, t, a, hd):
+    L = a.layers
+    layer = lambda name: [t[f"model.layers.{i}.{name}"] for i in range(L)]  # noqa: E731
+    vocab = a.vocab_size if a.tied else -a.vocab_size
+    parts = [t["model.embed_tokens.weight"]]
+    parts += layer("input_layernorm.weight")
+    parts += [to_interleaved(w, a.heads, hd) for w in layer("self_attn.q_proj.weight")]
+    parts += [to_interleaved(w, a.kv_heads, hd) for w in layer("self_attn.k_proj.weight")]
+    parts += layer("self_attn.v_proj.weight")
+    parts += layer("self_attn.o_proj.weight")
+    parts += layer("post_attention_layernorm.weight")
+    parts += layer("mlp.gate_proj.weight")  # w1
+    parts += layer("mlp.down_proj.weight")  # w2
+    parts += layer("mlp.up_proj.weight")    # w3
+    parts += [t["model.norm.weight"]]
+    parts += [np.zeros(a.max_pos * hd, dtype=np.float32)]  # legacy freq_cis_real + imag
+    if not a.tied:
+        parts += [t["lm_head.weight"]]
+    with open(path, "wb") as f:
+        f.write(struct.pack("<7i", a.hidden, a.intermediate, L, a.heads, a.kv_heads, vocab,
+                            a.max_pos))
+        for x in parts:
+            f.write(np.ascontiguousarray(x, dtype="<f4").tobytes())
 
 
 if __name__ == "__main__":
