@@ -23,10 +23,10 @@ int64_t int_field(const json& cfg, const std::string& file, const char* key, int
     return fallback;
   }
   const json& v = cfg[key];
-  const bool in_range = v.is_number_integer() &&
-                        (v.is_number_unsigned() ? v.get<uint64_t>() <= (uint64_t)hi
-                                                : v.get<int64_t>() >= lo && v.get<int64_t>() <= hi);
   if (!v.is_number_integer()) bad(file, std::string("field '") + key + "' is not an integer");
+  // Unsigned JSON numbers may exceed int64: bound them before converting.
+  const bool fits = !v.is_number_unsigned() || v.get<uint64_t>() <= (uint64_t)hi;
+  const bool in_range = fits && v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
   if (!in_range) {
     bad(file, std::string("field '") + key + "' = " + v.dump() + " is outside [" +
                   std::to_string(lo) + ", " + std::to_string(hi) + "]");

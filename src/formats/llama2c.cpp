@@ -68,7 +68,9 @@ Llama2cCheckpoint Llama2cCheckpoint::parse(const uint8_t* bytes, size_t size, in
   c.tied_embeddings = shared_classifier;
   c.attention_bias = false;
   c.bos_token_id = 1;  // llama2.c's sentencepiece vocabularies: <unk>=0, <s>=1, </s>=2
-  c.eos_token_ids = {2};
+  // run.c stops when BOS comes out (it separates stories); </s> for
+  // checkpoints trained with it.
+  c.eos_token_ids = {1, 2};
   validate_decoder_config(c, file_name, ErrorCode::kCorruptModel);
 
   // All sizes below are bounded by the validation (each < 2^43 bytes), so

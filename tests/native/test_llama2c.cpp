@@ -11,6 +11,7 @@
 #include "formats/llama2c.h"
 #include "kernels/runtime.h"
 #include "models/llama.h"
+#include "tasks/text_generation.h"
 #include "test_helpers.h"
 #include "tokenizers/sentencepiece.h"
 
@@ -235,4 +236,36 @@ TEST_CASE("llama2.c reader rejects malformed checkpoints", "[llama2c]") {
     put_i32(b, 0, 0x616b3432);  // "ak42": llama2.c export v1/v2
     expect(b, pf::ErrorCode::kUnsupported, "versioned export");
   }
+}
+
+TEST_CASE("TextGeneration: llama2.c model + tokenizer from a text prompt", "[llama2c]") {
+  const std::string dir = pf_test::fixtures_dir() + "/models/stories260K";
+  if (!pf_test::file_exists(stories_path())) {
+    WARN("skipped: " << stories_path() << " absent");
+    return;
+  }
+  const auto bytes = pf_test::read_bytes(stories_path());
+  const auto tok = pf_test::read_bytes(dir + "/tok512.bin");
+  const std::string golden = pf_test::read_text(dir + "/golden_check.txt");
+  auto t = pf::TextGeneration::load_llama2c(bytes.data(), bytes.size(), tok.data(), tok.size(),
+                                            pf::WeightFormat::kF32);
+  // The golden story opens with "Once upon a time"; prompting with it must
+  // continue exactly as the unprompted greedy run did.
+  const std::string opening = "Once upon a time";
+  const auto prompt = t->tokenizer().encode(opening, /*add_bos=*/true, false);
+  REQUIRE(prompt.front() == 1);
+  pf::GenerationOptions options = t->default_options();
+  options.sampling.temperature = 0.f;
+  options.max_new_tokens = 200 - (prompt.size() - 1);
+  const auto generated = t->generator().generate(prompt, options);
+  std::vector<int32_t> all(prompt.begin() + 1, prompt.end());
+  all.insert(all.end(), generated.begin(), generated.end());
+  CHECK(t->tokenizer().decode(all, /*skip_special=*/true) == golden);
+  CHECK(t->generator().stop_reason() == pf::StopReason::kMaxNewTokens);
+  // No tokenizer given: ids only.
+  auto ids_only = pf::TextGeneration::load_llama2c(bytes.data(), bytes.size(), nullptr, 0,
+                                                   pf::WeightFormat::kInt8, 32);
+  CHECK_FALSE(ids_only->has_tokenizer());
+  CHECK_THROWS_AS(ids_only->tokenizer(), pf::Error);
+  CHECK(ids_only->model().config().max_context == 32);
 }
