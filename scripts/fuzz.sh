@@ -37,13 +37,14 @@ seed safetensors $TD/tiny-bert/model.safetensors $TD/bad-models/*/model.safetens
 seed model_load $TD/tiny-bert/model.safetensors $TD/tiny-bert-bf16/model.safetensors
 seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
 seed wordpiece $TD/tiny-bert/vocab.txt
+seed llama2c $TD/tiny-llama/model.bin
 
 mkdir -p build/fuzz-artifacts
 failed=0
 for t in "${targets[@]}"; do
   echo "=== fuzz_$t for ${seconds}s" >&2
   max_len=4096
-  [[ $t == safetensors || $t == model_load ]] && max_len=600000
+  [[ $t == safetensors || $t == model_load || $t == llama2c ]] && max_len=600000
   if ! PF_FUZZ_MODEL_DIR=$TD/tiny-bert build/fuzz/fuzz_$t build/fuzz-corpus/$t \
       -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=4096 -print_final_stats=1 \
       -artifact_prefix=build/fuzz-artifacts/$t- 2> build/fuzz-$t.log; then

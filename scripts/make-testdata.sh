@@ -25,5 +25,13 @@ $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert" --seed 
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert" --out "$OUT/tiny-distilbert/reference.json"
 $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert-bf16" --seed 2 --dtype BF16 --prefix ''
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" --out "$OUT/tiny-distilbert-bf16/reference.json"
+# Llama-family decoders: GQA untied (F32), MQA tied (BF16, Llama 3's theta),
+# Qwen2 with q/k/v biases (tied, as Qwen2-0.5B).
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama" --seed 0 --llama2c
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-tied" --seed 1 --tied --kv-heads 1 --rope-theta 500000 --dtype BF16
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-qwen2" --seed 2 --arch qwen2 --tied --rope-theta 1000000 --rms-eps 1e-6
+for m in tiny-llama tiny-llama-tied tiny-qwen2; do
+  $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
+done
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2
