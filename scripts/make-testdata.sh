@@ -25,5 +25,11 @@ $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert" --seed 
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert" --out "$OUT/tiny-distilbert/reference.json"
 $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert-bf16" --seed 2 --dtype BF16 --prefix ''
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" --out "$OUT/tiny-distilbert-bf16/reference.json"
+# SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
+# llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
+# seeded random text for them and for sentencepiece's test models.
+if [[ -d ../shared/fixtures ]]; then
+  $PY tests/reference/spm_reference.py --fixtures ../shared/fixtures --out "$OUT/spm" --count 5000
+fi
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2
