@@ -194,3 +194,16 @@ TEST_CASE("SentencePiece reference: llama2.c tok512.bin", "[sentencepiece][refer
   report("tok512 (from_llama2c)",
          check_cases(pf::SentencePieceTokenizer::from_llama2c(bytes.data(), bytes.size(), 512), cases));
 }
+
+TEST_CASE("SentencePiece reference: unused and user-defined pieces", "[sentencepiece][reference]") {
+  // spm_reference.py turns 15% of the multi-character pieces into UNUSED and
+  // appends USER_DEFINED pieces, for a BPE (tok512) and a Unigram model.
+  for (const char* name : {"tok512-special", "test_model-special"}) {
+    const std::string model = spm_dir() + "/" + name + ".model";
+    const std::string cases = spm_dir() + "/" + name + ".jsonl";
+    if (!have(model) || !have(cases)) return;
+    const auto tok = load_model(model);
+    CHECK(tok.piece_type(tok.piece_to_id("<mask>")) == pf::SpmPieceType::kUserDefined);
+    report(name, check_cases(tok, cases));
+  }
+}

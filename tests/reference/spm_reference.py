@@ -127,6 +127,67 @@ def model_proto(pieces, scores, types, model_type, byte_fallback, unk_id, bos_id
     return bytes(out)
 
 
+def read_varint(data, pos):
+    value, shift = 0, 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, pos
+
+
+def split_fields(data):
+    """Top-level (field number, wire type, raw field bytes incl. tag) of a message."""
+    pos, out = 0, []
+    while pos < len(data):
+        start = pos
+        tag, pos = read_varint(data, pos)
+        num, wt = tag >> 3, tag & 7
+        if wt == 0:
+            _, pos = read_varint(data, pos)
+        elif wt == 1:
+            pos += 8
+        elif wt == 5:
+            pos += 4
+        elif wt == 2:
+            n, pos = read_varint(data, pos)
+            pos += n
+        else:
+            raise ValueError("wire type %d" % wt)
+        out.append((num, wt, data[start:pos]))
+    return out
+
+
+def with_special_pieces(blob, rng, unused_fraction, user_defined):
+    """A copy of a ModelProto where some normal pieces (length > 1 character)
+    become UNUSED and extra USER_DEFINED pieces are appended -- the piece types
+    no stock model exercises."""
+    out = bytearray()
+    for num, wt, raw in split_fields(blob):
+        if num != 1:
+            out += raw
+            continue
+        tag_len = len(varint(num << 3 | 2))
+        _, body_start = read_varint(raw, tag_len)
+        body = raw[body_start:]
+        fields = split_fields(body)
+        piece = kind = None
+        for fnum, _, fraw in fields:
+            if fnum == 1:
+                n, p = read_varint(fraw, 1)
+                piece = fraw[p:p + n].decode("utf-8")
+            if fnum == 3:
+                kind, _ = read_varint(fraw, 1)
+        if (kind in (None, 1) and len(piece) > 1 and rng.random() < unused_fraction):
+            body = b"".join(fraw for fnum, _, fraw in fields if fnum != 3) + field_varint(3, 5)
+        out += field_bytes(1, body)
+    for piece in user_defined:
+        out += field_bytes(1, field_bytes(1, piece) + field_float(2, 0.0) + field_varint(3, 4))
+    return bytes(out)
+
+
 def gguf_llama_model(gguf_path):
     meta = read_gguf_metadata(gguf_path)
     assert meta["tokenizer.ggml.model"] == "llama", meta["tokenizer.ggml.model"]
@@ -221,7 +282,8 @@ def write_cases(sp, path, rng, lines, count, whole_text):
         texts = ["", " ", "  ", "\t", "\n", "Hello world", " Hello world", "Hello  world ",
                  "\u2581", "\u2581\u2581x", "<s>", "</s>", "<unk>", "<0x41>",
                  # Long inputs: a whole book, and runs that merge a lot.
-                 whole_text, "a" * 20000, " " * 5000, "ab" * 5000, "\u65e5" * 3000]
+                 whole_text, "a" * 20000, " " * 5000, "ab" * 5000, "\u65e5" * 3000,
+                 "<mask> Lily ab c \uFF21\uFF22\uFF23 \u65e5\u672c\u8a9e \U0001F999x"]
         texts += [random_text(rng, lines) for _ in range(count)]
         for text in texts:
             ids = sp.encode(text)
@@ -257,6 +319,16 @@ def main():
     tok512 = os.path.join(args.fixtures, "models/stories260K/tok512.bin")
     if os.path.exists(tok512):
         models["tok512"] = llama2c_model(tok512)
+    # Variants with unused and user-defined pieces (merges through unused
+    # pieces get split back; user-defined pieces match greedily, unnormalized).
+    user_defined = ["<mask>", "Lily", "\uFF21\uFF22", "ab c", "\u65e5\u672c", "\U0001F999x"]
+    variant_rng = random.Random(args.seed + 77)
+    if "tok512" in models:
+        models["tok512-special"] = with_special_pieces(models["tok512"], variant_rng, 0.15, user_defined)
+    test_model = os.path.join(args.fixtures, "tokenizers/sentencepiece/test_model.model")
+    if os.path.exists(test_model):
+        with open(test_model, "rb") as f:
+            models["test_model-special"] = with_special_pieces(f.read(), variant_rng, 0.15, user_defined)
     for name, blob in models.items():
         with open(os.path.join(args.out, name + ".model"), "wb") as f:
             f.write(blob)
