@@ -33,5 +33,11 @@ $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-qwen2" --seed 2 --arch q
 for m in tiny-llama tiny-llama-tied tiny-qwen2; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
+# SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
+# llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
+# seeded random text for them and for sentencepiece's test models.
+if [[ -d ../shared/fixtures ]]; then
+  $PY tests/reference/spm_reference.py --fixtures ../shared/fixtures --out "$OUT/spm" --count 5000
+fi
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2
