@@ -527,16 +527,31 @@ std::vector<int32_t> GgufFile::get_i32_array(std::string_view key) const {
   return out;
 }
 
+void dequantize_rows(const GgufTensor& tensor, int64_t first_row, int64_t n_rows, float* dst) {
+  const int64_t rows = tensor.rows();
+  if (first_row < 0 || n_rows < 0 || first_row > rows || n_rows > rows - first_row) {
+    fail(ErrorCode::kInvalidArgument, "dequantize_rows: rows [" + std::to_string(first_row) + ", +" +
+                                          std::to_string(n_rows) + ") outside tensor '" + tensor.name +
+                                          "' of " + std::to_string(rows) + " rows");
+  }
+  if (n_rows == 0) return;
+  const int64_t ne0 = tensor.ne[0];
+  const size_t row_bytes = ggml_row_bytes(tensor.type, ne0);
+  for (int64_t r = 0; r < n_rows; ++r) {
+    dequantize_row(tensor.type, tensor.data + (size_t)(first_row + r) * row_bytes, ne0, dst + r * ne0);
+  }
+}
+
 std::vector<float> dequantize_tensor(const GgufTensor& tensor) {
   const int64_t n = tensor.numel();
-  std::vector<float> out((size_t)n);
-  const int64_t ne0 = tensor.ne.empty() ? 0 : tensor.ne[0];
-  if (n == 0 || ne0 == 0) return out;
-  const size_t row_bytes = ggml_row_bytes(tensor.type, ne0);
-  const int64_t rows = n / ne0;
-  for (int64_t r = 0; r < rows; ++r) {
-    dequantize_row(tensor.type, tensor.data + (size_t)r * row_bytes, ne0, out.data() + r * ne0);
+  // On 32-bit targets (wasm) a tensor of few bytes per element can have more
+  // elements than a float vector can address.
+  if ((uint64_t)n > std::numeric_limits<size_t>::max() / sizeof(float)) {
+    fail(ErrorCode::kOutOfMemory, "tensor '" + tensor.name + "' " + tensor.shape_string() +
+                                      " is too large to dequantize to f32 in memory");
   }
+  std::vector<float> out((size_t)n);
+  dequantize_rows(tensor, 0, tensor.rows(), out.data());
   return out;
 }
 

@@ -111,7 +111,12 @@ class GgufFile {
   std::map<std::string, GgufValue, std::less<>> metadata_;
 };
 
-// All elements of `tensor` as f32, rows of ne[0] in storage order.
+// All elements of `tensor` as f32, rows of ne[0] in storage order. Fails
+// with kOutOfMemory when the f32 copy cannot be addressed.
 std::vector<float> dequantize_tensor(const GgufTensor& tensor);
+// Rows [first_row, first_row + n_rows) (each ne[0] elements) into `dst`,
+// so large tensors can be converted a slice at a time. kInvalidArgument when
+// the range is outside the tensor.
+void dequantize_rows(const GgufTensor& tensor, int64_t first_row, int64_t n_rows, float* dst);
 
 }  // namespace pf

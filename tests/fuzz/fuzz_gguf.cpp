@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   volatile float sink = 0;
-  for (const auto& [key, value] : file.metadata()) {
+  for (const auto& entry : file.metadata()) {
+    const std::string& key = entry.first;
     try_get([&] { sink = sink + (float)file.get_string(key).size(); });
     try_get([&] { sink = sink + (float)file.get_u32(key); });
     try_get([&] { sink = sink + (float)file.get_i64(key); });

@@ -3,6 +3,7 @@
 // real vocab-only GGUFs from llama.cpp in ../shared/fixtures.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -145,6 +146,23 @@ TEST_CASE("gguf: every tensor type dequantizes bit-exactly to the Python referen
   CHECK(f.find_tensor("dims4.F32")->ne == std::vector<int64_t>{2, 3, 1, 2});
   CHECK(f.find_tensor("empty.F32")->nbytes == 0);
   CHECK(f.find_tensor("nope") == nullptr);
+}
+
+TEST_CASE("gguf: dequantize_rows converts a slice of rows", "[gguf]") {
+  const auto bytes = read_required(gguf_dir() + "/all-types.gguf");
+  const auto f = pf::GgufFile::parse(bytes.data(), bytes.size(), "all-types.gguf");
+  for (const char* name : {"rtn.Q4_K", "rtn.Q8_0", "rtn.F16"}) {
+    INFO(name);
+    const pf::GgufTensor& t = *f.find_tensor(name);
+    const std::vector<float> all = pf::dequantize_tensor(t);
+    const int64_t ne0 = t.ne[0];
+    REQUIRE(t.rows() >= 3);
+    std::vector<float> slice((size_t)(2 * ne0));
+    pf::dequantize_rows(t, 1, 2, slice.data());
+    CHECK(std::equal(slice.begin(), slice.end(), all.begin() + ne0));
+    CHECK_THROWS_AS(pf::dequantize_rows(t, t.rows() - 1, 2, slice.data()), pf::Error);
+    CHECK_THROWS_AS(pf::dequantize_rows(t, -1, 1, slice.data()), pf::Error);
+  }
 }
 
 TEST_CASE("gguf: a v2 file with 64-byte alignment", "[gguf]") {
