@@ -89,7 +89,9 @@ void decode_scalar(GgufValueType t, const uint8_t* p, GgufValue* out) {
   }
 }
 
-// Sequential little-endian reads, each checked against the bytes left.
+// Sequential little-endian reads, each checked against the bytes left. The
+// `what` descriptions only become message text on failure, so the hot path
+// (100k-token vocabularies) builds no strings.
 class Reader {
  public:
   Reader(const uint8_t* bytes, size_t size, const std::string& file)
@@ -99,32 +101,38 @@ class Reader {
   uint64_t left() const { return size_ - pos_; }
   const uint8_t* here() const { return bytes_ + pos_; }
 
-  void need(uint64_t n, const std::string& what) const {
-    if (n > left()) {
-      corrupt(file_, "truncated: " + what + " at byte " + std::to_string(pos_) + " needs " +
-                         std::to_string(n) + " bytes, only " + std::to_string(left()) + " left");
-    }
-  }
-  const uint8_t* take(uint64_t n, const std::string& what) {
-    need(n, what);
+  const uint8_t* take(uint64_t n, std::string_view what, std::string_view suffix = {}) {
+    if (n > left()) truncated(n, what, suffix, "");
     const uint8_t* p = here();
     pos_ += n;
     return p;
   }
-  uint32_t u32(const std::string& what) { return (uint32_t)le_bytes(take(4, what), 4); }
-  uint64_t u64(const std::string& what) { return le_bytes(take(8, what), 8); }
-  std::string_view string(const std::string& what) {
-    const uint64_t len = u64(what + " length");
+  uint32_t u32(std::string_view what, std::string_view suffix = {}) {
+    return (uint32_t)le_bytes(take(4, what, suffix), 4);
+  }
+  uint64_t u64(std::string_view what, std::string_view suffix = {}) {
+    return le_bytes(take(8, what, suffix), 8);
+  }
+  std::string_view string(std::string_view what, std::string_view suffix = {}) {
+    if (left() < 8) truncated(8, what, suffix, " length");
+    const uint64_t len = le_bytes(take(8, what, suffix), 8);
     if (len > left()) {
-      corrupt(file_, "truncated: " + what + " length " + std::to_string(len) + " at byte " +
-                         std::to_string(pos_ - 8) + " runs past the end (" +
-                         std::to_string(left()) + " bytes left)");
+      corrupt(file_, "truncated: " + std::string(what) + std::string(suffix) + " length " +
+                         std::to_string(len) + " at byte " + std::to_string(pos_ - 8) +
+                         " runs past the end (" + std::to_string(left()) + " bytes left)");
     }
-    const uint8_t* p = take(len, what);
+    const uint8_t* p = take(len, what, suffix);
     return std::string_view(reinterpret_cast<const char*>(p), (size_t)len);
   }
 
  private:
+  [[noreturn]] void truncated(uint64_t n, std::string_view what, std::string_view suffix,
+                              const char* part) const {
+    corrupt(file_, "truncated: " + std::string(what) + std::string(suffix) + part + " at byte " +
+                       std::to_string(pos_) + " needs " + std::to_string(n) + " bytes, only " +
+                       std::to_string(left()) + " left");
+  }
+
   const uint8_t* bytes_;
   uint64_t size_;
   uint64_t pos_ = 0;
@@ -132,7 +140,7 @@ class Reader {
 };
 
 GgufValueType read_value_type(Reader& r, const std::string& file, const std::string& what) {
-  const uint32_t t = r.u32(what + " type");
+  const uint32_t t = r.u32(what, " type");
   if (t > (uint32_t)GgufValueType::kF64) {
     corrupt(file, what + " has unknown value type " + std::to_string(t));
   }
@@ -151,7 +159,7 @@ GgufValue read_value(Reader& r, GgufValueType type, const std::string& file, con
     return v;
   }
   v.elem_type = read_value_type(r, file, what + " element");
-  v.count = r.u64(what + " array length");
+  v.count = r.u64(what, " array length");
   if (v.elem_type == GgufValueType::kArray) {
     fail(ErrorCode::kUnsupported, file + ": " + what + " is an array of arrays, which is not supported");
   }
@@ -161,7 +169,7 @@ GgufValue read_value(Reader& r, GgufValueType type, const std::string& file, con
                         " strings but only " + std::to_string(r.left()) + " bytes are left");
     }
     v.strings.reserve((size_t)v.count);
-    for (uint64_t k = 0; k < v.count; ++k) v.strings.push_back(r.string(what + " element"));
+    for (uint64_t k = 0; k < v.count; ++k) v.strings.push_back(r.string(what, " element"));
     return v;
   }
   const uint64_t width = value_width(v.elem_type);
@@ -269,7 +277,7 @@ GgufFile GgufFile::parse(const uint8_t* bytes, size_t size, const std::string& f
     GgufTensor info;
     info.name = std::string(r.string("tensor #" + std::to_string(t) + " name"));
     const std::string what = "tensor '" + info.name + "'";
-    const uint32_t n_dims = r.u32(what + " n_dims");
+    const uint32_t n_dims = r.u32(what, " n_dims");
     if (n_dims == 0 || n_dims > kMaxDims) {
       corrupt(file_name, what + " has n_dims " + std::to_string(n_dims) + " (must be 1 to 4)");
     }
@@ -278,7 +286,7 @@ GgufFile GgufFile::parse(const uint8_t* bytes, size_t size, const std::string& f
     uint64_t nonzero_product = 1;
     bool has_zero = false;
     for (uint32_t d = 0; d < n_dims; ++d) {
-      const uint64_t dim = r.u64(what + " dimension");
+      const uint64_t dim = r.u64(what, " dimension");
       if (dim > (uint64_t)std::numeric_limits<int64_t>::max()) {
         corrupt(file_name, what + " has a negative dimension " + std::to_string((int64_t)dim));
       }
@@ -293,8 +301,8 @@ GgufFile GgufFile::parse(const uint8_t* bytes, size_t size, const std::string& f
       }
     }
     const uint64_t elements = has_zero ? 0 : nonzero_product;
-    const uint32_t raw_type = r.u32(what + " type");
-    info.offset = r.u64(what + " offset");
+    const uint32_t raw_type = r.u32(what, " type");
+    info.offset = r.u64(what, " offset");
     if (!ggml_type_supported(raw_type)) {
       fail(ErrorCode::kUnsupported,
            file_name + ": " + what + " has ggml type " + std::to_string(raw_type) + " (" +
