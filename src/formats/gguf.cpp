@@ -18,6 +18,10 @@ constexpr uint32_t kMaxDims = 4;  // GGML_MAX_DIMS
 constexpr uint64_t kMinKvBytes = 8 + 4 + 1;              // empty key, type, u8 value
 constexpr uint64_t kMinTensorInfoBytes = 8 + 4 + 8 + 4 + 8;  // empty name, 1 dim
 constexpr uint64_t kMinStringBytes = 8;
+// Reservations from a claimed count are capped: the count is only bounded by
+// the file size, and a hostile file should not get a multiple of its size
+// reserved up front. Larger real counts just grow the vector as they parse.
+constexpr uint64_t kMaxReserve = 1u << 20;
 
 [[noreturn]] void corrupt(const std::string& file, const std::string& what) {
   fail(ErrorCode::kCorruptModel, file + ": " + what);
@@ -168,7 +172,7 @@ GgufValue read_value(Reader& r, GgufValueType type, const std::string& file, con
       corrupt(file, "truncated: " + what + " claims " + std::to_string(v.count) +
                         " strings but only " + std::to_string(r.left()) + " bytes are left");
     }
-    v.strings.reserve((size_t)v.count);
+    v.strings.reserve((size_t)std::min(v.count, kMaxReserve));
     for (uint64_t k = 0; k < v.count; ++k) v.strings.push_back(r.string(what, " element"));
     return v;
   }
@@ -272,7 +276,7 @@ GgufFile GgufFile::parse(const uint8_t* bytes, size_t size, const std::string& f
     file.alignment_ = kDefaultAlignment;
   }
 
-  file.tensors_.reserve((size_t)tensor_count);
+  file.tensors_.reserve((size_t)std::min<uint64_t>(tensor_count, 4096));
   for (uint64_t t = 0; t < tensor_count; ++t) {
     GgufTensor info;
     info.name = std::string(r.string("tensor #" + std::to_string(t) + " name"));
