@@ -98,14 +98,8 @@ void causal_attention(const float* q, size_t q_stride, size_t rows, size_t start
                       float* out) {
   Task task{q, q_stride, start_pos, keys, values, shape, out};
   const size_t tasks = rows * shape.heads;
-  // Work ~ tasks * positions * head_dim multiply-adds (twice). Below a few
-  // tens of thousands, waking the pool costs more than it saves.
-  const size_t work = tasks * (start_pos + rows) * shape.head_dim;
-  if (work < 65536) {
-    for (size_t i = 0; i < tasks; ++i) attend(&task, i);
-  } else {
-    parallel_for(tasks, attend, &task);
-  }
+  // Work ~ tasks * positions * head_dim multiply-adds (twice).
+  parallel_for(tasks, attend, &task, /*work=*/tasks * (start_pos + rows) * shape.head_dim * 2);
 }
 
 void causal_attention_reference(const float* q, size_t q_stride, size_t rows, size_t start_pos,
