@@ -98,6 +98,8 @@ test('abort stops generation between tokens; the worker keeps serving', { skip: 
       if (++seen === 5) controller.abort();
     },
   });
+  const stats = await generator.runtimeStats();  // answered while generation runs
+  assert.ok(stats.heapBytes > 1 << 20 && stats.models >= 1, JSON.stringify(stats));
   const err = await run.catch((e) => e);
   assert.ok(err instanceof PocketformerError, String(err));
   assert.equal(err.code, 'ABORTED');
