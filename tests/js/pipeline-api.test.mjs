@@ -45,7 +45,8 @@ async function rejectsWithCode(promise, code, messagePart) {
 test('unknown task -> UNSUPPORTED_TASK', async () => {
   await rejectsWithCode(pipeline('translation', TINY), 'UNSUPPORTED_TASK', /translation/);
   // A known task with files of another kind: a clear MODEL_NOT_FOUND naming what it needs.
-  await rejectsWithCode(pipeline('text-generation', TINY), 'MODEL_NOT_FOUND', /tokenizer\.bin/);
+  await rejectsWithCode(
+    pipeline('text-generation', { 'vocab.txt': '[PAD]' }), 'MODEL_NOT_FOUND', /tokenizer\.bin/);
 });
 
 test("unsupported dtype -> UNSUPPORTED; f32 / int8 / q4 load", async () => {
