@@ -191,3 +191,41 @@ TEST_CASE("Precompiled charsmap: nmt_nfkc rules of test_model.model", "[sentence
   wild.normalize("abc\xff\x61\x62", &out, &to_orig);
   CHECK(to_orig.size() == out.size() + 1);
 }
+
+TEST_CASE("Precompiled charsmap: Hugging Face's grapheme-wise variant", "[sentencepiece][charsmap]") {
+  const std::string path = pf_test::fixtures_dir() + "/tokenizers/sentencepiece/test_model.model";
+  if (!pf_test::file_exists(path)) {
+    WARN("skipping: " << path << " not found");
+    return;
+  }
+  const auto bytes = pf_test::read_bytes(path);
+  const auto proto = pf::parse_sentencepiece_model(bytes.data(), bytes.size());
+  const auto map = pf::PrecompiledCharsmap::parse(
+      reinterpret_cast<const uint8_t*>(proto.precompiled_charsmap.data()), proto.precompiled_charsmap.size());
+  std::string out;
+  std::vector<uint32_t> to_orig;
+  std::string_view replacement;
+  CHECK(map.match_first("\xEF\xBC\xA1", &replacement) == 3);
+  CHECK(replacement == "A");
+  // Where every cluster is one character with a one-character rule, both
+  // variants agree.
+  for (const std::string text : {"\xEF\xBC\xA1\xEF\xBC\xA2x\xE2\x91\xA0", "plain ascii", "\xE3\x80\x80\xEF\xBD\x9E"}) {
+    std::string spm_out;
+    std::vector<uint32_t> spm_to_orig;
+    map.normalize(text, &spm_out, &spm_to_orig);
+    map.normalize_hf(text, &out, &to_orig);
+    CHECK(out == spm_out);
+    CHECK(to_orig == spm_to_orig);
+  }
+  // "e" + combining acute is one cluster of 3 bytes: replaced whole by the
+  // rule for it (NFKC composes it), aligned to the cluster's start.
+  map.normalize("e\xCC\x81!", &out, nullptr);
+  const std::string composed = out;
+  map.normalize_hf("e\xCC\x81!", &out, &to_orig);
+  CHECK(out == composed);
+  CHECK(to_orig.front() == 0);
+  CHECK(to_orig.back() == 4);
+  map.normalize_hf("a\xff", &out, &to_orig);
+  CHECK(out == "a\xEF\xBF\xBD");
+  CHECK(to_orig == std::vector<uint32_t>{0, 1, 1, 1, 2});
+}
