@@ -249,11 +249,12 @@ std::string SentencePieceTokenizer::decode(const std::vector<int32_t>& ids, bool
   bool expect_leading_space = true;
   bool leading_space_seen = false;
   const bool strip = options_.add_dummy_prefix || options_.remove_extra_whitespaces;
-  for (const int32_t id : ids) {
-    if (!vocab.contains(id)) {
-      fail(ErrorCode::kInvalidArgument, "sentencepiece decode: id " + std::to_string(id) +
+  for (const int32_t given_id : ids) {
+    if (!vocab.contains(given_id)) {
+      fail(ErrorCode::kInvalidArgument, "sentencepiece decode: id " + std::to_string(given_id) +
                                             " is outside the vocab of " + std::to_string(vocab.size()));
     }
+    const int32_t id = vocab.decode_id(given_id);
     const SpmPieceType type = vocab.type(id);
     if (type == SpmPieceType::kByte) {
       bytes.push_back((char)vocab.byte_value(id));

@@ -1,9 +1,10 @@
 // libFuzzer: the input is tried as a sentencepiece .model file and as a
 // llama2.c tokenizer.bin (whichever parses tokenizes a few texts and
-// decodes ids), and is tokenized as text by two fixed small models (BPE and
-// Unigram, with byte, user-defined and unused pieces). For valid UTF-8 the
-// byte-fallback BPE model must round-trip the text exactly (unless it
-// contains a literal "▁").
+// decodes ids), and as a precompiled charsmap normalizing itself; it is
+// also tokenized as text by two fixed small models (BPE and Unigram, with
+// byte, user-defined and unused pieces). For valid UTF-8 the byte-fallback
+// BPE model must round-trip the text exactly (unless it contains a
+// literal "▁").
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "tokenizers/precompiled_charsmap.h"
 #include "tokenizers/sentencepiece.h"
 
 namespace {
@@ -79,6 +81,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const auto tok = pf::SentencePieceTokenizer::from_model_proto(data, size);
     for (const auto& t : texts) exercise(tok, t);
+  } catch (const pf::Error&) {
+  }
+  try {  // the input as a charsmap blob, normalizing itself both ways
+    const auto map = pf::PrecompiledCharsmap::parse(data, size);
+    std::string out;
+    std::vector<uint32_t> to_orig;
+    map.normalize(input, &out, &to_orig);
+    if (to_orig.size() != out.size() + 1) __builtin_trap();
+    map.normalize_hf(input, &out, &to_orig);
+    if (to_orig.size() != out.size() + 1) __builtin_trap();
   } catch (const pf::Error&) {
   }
   try {

@@ -139,5 +139,11 @@ TEST_CASE("SentencePiece vocab: malformed piece tables are refused", "[unigram][
   CHECK_THROWS_AS(V({"<unk>", "<0xZZ>"}, {0, 0}, {2, 6}), pf::Error);    // bad byte piece
   CHECK_THROWS_AS(V({}, {}, {}), pf::Error);
   // The same text may be both a control piece and a normal one, as in sentencepiece.
-  CHECK_NOTHROW(V({"<unk>", "<s>", "<s>"}, {0, 0, 0}, {2, 3, 1}));
+  // The same text may be both a control piece and a normal one, as in
+  // sentencepiece; decoding treats the normal one as the control one.
+  const V dup({"<unk>", "<s>", "<s>"}, {0, 0, 0}, {2, 3, 1});
+  CHECK(dup.decode_id(2) == 1);
+  CHECK(dup.decode_id(0) == 0);
+  CHECK(dup.piece_to_id("<s>") == 1);
+  CHECK(dup.find_mergeable("<s>") == 2);
 }

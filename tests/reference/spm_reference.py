@@ -283,7 +283,8 @@ def write_cases(sp, path, rng, lines, count, whole_text):
                  "\u2581", "\u2581\u2581x", "<s>", "</s>", "<unk>", "<0x41>",
                  # Long inputs: a whole book, and runs that merge a lot.
                  whole_text, "a" * 20000, " " * 5000, "ab" * 5000, "\u65e5" * 3000,
-                 "<mask> Lily ab c \uFF21\uFF22\uFF23 \u65e5\u672c\u8a9e \U0001F999x"]
+                 "<mask> Lily ab c \uFF21\uFF22\uFF23 \u65e5\u672c\u8a9e \U0001F999x",
+                 "a</s>b </s>"]
         texts += [random_text(rng, lines) for _ in range(count)]
         for text in texts:
             ids = sp.encode(text)
@@ -328,7 +329,11 @@ def main():
     test_model = os.path.join(args.fixtures, "tokenizers/sentencepiece/test_model.model")
     if os.path.exists(test_model):
         with open(test_model, "rb") as f:
-            models["test_model-special"] = with_special_pieces(f.read(), variant_rng, 0.15, user_defined)
+            # "</s>" is also a control piece: sentencepiece decodes by piece text,
+            # so this user-defined copy decodes as the (invisible) control one.
+            # (Not for BPE, where sentencepiece's encoder then fails outright.)
+            models["test_model-special"] = with_special_pieces(f.read(), variant_rng, 0.15,
+                                                               user_defined + ["</s>"])
     for name, blob in models.items():
         with open(os.path.join(args.out, name + ".model"), "wb") as f:
             f.write(blob)
