@@ -288,8 +288,15 @@ def write_cases(sp, path, rng, lines, count, whole_text):
         texts += [random_text(rng, lines) for _ in range(count)]
         for text in texts:
             ids = sp.encode(text)
-            f.write(json.dumps({"text": text, "ids": ids, "decoded": sp.decode(ids)},
-                               ensure_ascii=False) + "\n")
+            case = {"text": text, "ids": ids, "decoded": sp.decode(ids)}
+            # Piece offsets, converted from python's character offsets to UTF-8 bytes.
+            proto = sp.encode(text, out_type="immutable_proto")
+            if [p.id for p in proto.pieces] == ids:
+                byte_at = [0]
+                for ch in text:
+                    byte_at.append(byte_at[-1] + len(ch.encode("utf-8")))
+                case["offsets"] = [[byte_at[p.begin], byte_at[p.end]] for p in proto.pieces]
+            f.write(json.dumps(case, ensure_ascii=False) + "\n")
         # Decoding arbitrary id sequences: bytes, controls, unk, broken UTF-8.
         for _ in range(max(1, count // 5)):
             ids = [rng.randrange(n_pieces) for _ in range(rng.randint(1, 12))]
