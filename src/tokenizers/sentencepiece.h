@@ -62,7 +62,8 @@ class SentencePieceTokenizer {
   std::string decode(const std::vector<int32_t>& ids, bool skip_special) const;
   // One token for streaming output, llama2.c's way: "▁" -> " ", and after
   // BOS a leading space is stripped; a byte piece gives its single raw byte
-  // (the caller buffers incomplete UTF-8); control pieces give "".
+  // (the caller buffers incomplete UTF-8); control pieces give "", unk its
+  // unk_surface. Ids outside the vocab fail with kInvalidArgument.
   std::string decode_token(int32_t prev_id, int32_t id) const;
   // Tokens (no BOS/EOS) with byte offsets into the original text, as
   // sentencepiece's SentencePieceText begin/end: a piece covers the input
@@ -90,8 +91,6 @@ class SentencePieceTokenizer {
 
  private:
   SentencePieceTokenizer() = default;
-  void append_piece_text(int32_t id, bool strip_leading_space, bool skip_special, std::string* out,
-                         bool* stripped) const;
 
   Options options_;
   std::shared_ptr<const SentencePieceVocab> vocab_;

@@ -144,6 +144,17 @@ TEST_CASE("SentencePiece: normalizer options from the model", "[sentencepiece][p
   CHECK(tok.normalize("a\xff") == kSp + "a\xEF\xBF\xBD");
   CHECK(tok.encode("a\xff", false, false) == std::vector<int32_t>{3, 4, 0});
   CHECK(tok.decode({0}, true) == " \xE2\x81\x87 ");
+  // Offsets: the dummy "▁" covers nothing; the invalid byte covers itself.
+  const auto spans = tok.encode_with_offsets("a\xff");
+  REQUIRE(spans.size() == 3);
+  CHECK((spans[0].begin == 0 && spans[0].end == 0));
+  CHECK((spans[1].begin == 0 && spans[1].end == 1));
+  CHECK((spans[2].id == 0 && spans[2].begin == 1 && spans[2].end == 2));
+  std::string normalized;
+  std::vector<uint32_t> to_orig;
+  tok.normalize_aligned("  ab   b  ", &normalized, &to_orig);
+  CHECK(normalized == kSp + "ab" + kSp + "b");
+  CHECK(to_orig == std::vector<uint32_t>{2, 2, 2, 2, 3, 4, 4, 4, 7, 8});
   CHECK_THROWS_AS(load(small_model(3)), pf::Error);  // WORD models
   try {
     load(small_model(4));
