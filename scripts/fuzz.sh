@@ -39,6 +39,7 @@ seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
 seed wordpiece $TD/tiny-bert/vocab.txt
 seed llama2c $TD/tiny-llama/model.bin
 seed gguf $TD/gguf/*.gguf $TD/gguf/bad/*.gguf ../shared/fixtures/tokenizers/llama.cpp-vocab/*.gguf
+seed sentencepiece $TD/spm/tok512.model $TD/spm/tok512-special.model ../shared/fixtures/models/stories260K/tok512.bin
 
 mkdir -p build/fuzz-artifacts
 failed=0
@@ -47,6 +48,7 @@ for t in "${targets[@]}"; do
   max_len=4096
   [[ $t == safetensors || $t == model_load || $t == llama2c ]] && max_len=600000
   [[ $t == gguf ]] && max_len=65536
+  [[ $t == sentencepiece ]] && max_len=16384
   if ! PF_FUZZ_MODEL_DIR=$TD/tiny-bert build/fuzz/fuzz_$t build/fuzz-corpus/$t \
       -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=4096 -print_final_stats=1 \
       -artifact_prefix=build/fuzz-artifacts/$t- 2> build/fuzz-$t.log; then
