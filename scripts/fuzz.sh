@@ -37,7 +37,7 @@ seed safetensors $TD/tiny-bert/model.safetensors $TD/bad-models/*/model.safetens
 seed model_load $TD/tiny-bert/model.safetensors $TD/tiny-bert-bf16/model.safetensors
 seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
 seed wordpiece $TD/tiny-bert/vocab.txt
-seed llama2c $TD/tiny-llama/model.bin
+seed llama2c $TD/tiny-llama-micro/model.bin $TD/tiny-llama/model.bin
 
 mkdir -p build/fuzz-artifacts
 failed=0
