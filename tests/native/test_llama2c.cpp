@@ -187,7 +187,8 @@ TEST_CASE("stories260K: int8 and 4-bit greedy agreement with f32; speed", "[llam
   const size_t int4_prefix = common_prefix(greedy(*int4, 200), want);
   WARN("stories260K greedy tokens identical to f32 before the first difference: int8 "
        << int8_prefix << "/200, 4-bit " << int4_prefix << "/200");
-  CHECK(int8_prefix >= 20);
+  // Measured: 61 on native and wasm (4-bit: 9, too lossy at dim 64 to bound).
+  CHECK(int8_prefix >= 40);
 }
 
 TEST_CASE("llama2.c reader rejects malformed checkpoints", "[llama2c]") {
