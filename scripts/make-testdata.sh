@@ -13,7 +13,7 @@ if [[ -f "$OUT/.stamp" && "$(cat "$OUT/.stamp")" == "$hash" ]]; then
   echo "testdata up to date ($OUT)" >&2
   exit 0
 fi
-rm -rf "$OUT"/tiny-* "$OUT/bad-models"
+rm -rf "$OUT"/tiny-* "$OUT/bad-models" "$OUT/gguf"
 $PY tests/reference/make_tiny_bert.py --out "$OUT/tiny-bert" --seed 0
 $PY tests/reference/make_bad_models.py --good "$OUT/tiny-bert" --out "$OUT/bad-models" > /dev/null
 $PY tests/reference/bert_reference.py --model "$OUT/tiny-bert" --out "$OUT/tiny-bert/reference.json"
@@ -35,5 +35,14 @@ $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-micro" --seed 3 --
 for m in tiny-llama tiny-llama-tied tiny-qwen2; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
+# SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
+# llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
+# seeded random text for them and for sentencepiece's test models.
+if [[ -d ../shared/fixtures ]]; then
+  $PY tests/reference/spm_reference.py --fixtures ../shared/fixtures --out "$OUT/spm" --count 5000
+fi
+# GGUF: every metadata value type and ggml tensor type, the dequantized
+# reference values, and hostile variants (bad/manifest.tsv).
+(cd tests/reference && $PY make_gguf_testdata.py --out "../../$OUT/gguf")
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/memory_budget.h"
 #include "formats/model_config.h"
 #include "formats/safetensors.h"
 
@@ -70,6 +71,14 @@ std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& conf
                                        std::to_string(config.vocab_size));
   }
   const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
+  // Weights (f32 working copy + packed copy) and one full-length sequence's
+  // activations, checked before anything big is allocated.
+  uint64_t numel = 0;
+  for (const auto& entry : file.tensors()) numel += (uint64_t)entry.second.numel();
+  const int bits = format == WeightFormat::kF32 ? 32 : format == WeightFormat::kInt8 ? 8 : 4;
+  const uint64_t activations = (uint64_t)config.max_position_embeddings *
+                               (uint64_t)(4 * config.hidden_size + config.intermediate_size) * 4;
+  ensure_heap_room(loaded_weight_bytes(numel, bits) + activations, "loading this model");
   auto model = EncoderModel::load(config, file, format);
   return std::unique_ptr<FeatureExtractor>(
       new FeatureExtractor(std::move(model), std::move(tokenizer)));

@@ -64,11 +64,12 @@ std::vector<SpmSegment> UnigramModel::segment(std::string_view text) const {
       const SpmPieceType type = vocab.type(id);
       if (type == SpmPieceType::kUnused) continue;
       const size_t length = end - start;
-      // As sentencepiece: the user-defined bonus is computed and compared in
-      // double, and the path score stored back as float.
-      const double candidate = type == SpmPieceType::kUserDefined
-                                   ? (double)(length * max_score) - 0.1 + score_here
-                                   : (double)(vocab.score(id) + score_here);
+      // As sentencepiece: its score is a conditional whose user-defined arm
+      // is double (length * max_score - 0.1), so every candidate path score
+      // is summed and compared in double, then stored back as float.
+      const double score = type == SpmPieceType::kUserDefined ? (double)(length * max_score) - 0.1
+                                                              : (double)vocab.score(id);
+      const double candidate = score + score_here;
       Best& target = best[end];
       if (target.starts_at < 0 || candidate > target.score) {
         target = {id, (float)candidate, (int64_t)start};

@@ -230,9 +230,9 @@ test('per-call signal and dispose(): waiting calls rejected, later calls DISPOSE
   await rejectsWithCode(second, 'ABORTED');
   const out = await first;
   assert.deepEqual(out.dims, [1, 64]);
-  const waiting = [fe('x'), fe('y')];
+  const waiting = Promise.allSettled([fe('x'), fe('y')]);
   await fe.dispose();
-  const settled = await Promise.allSettled(waiting);
+  const settled = await waiting;
   assert.ok(settled.every((r) => r.status === 'rejected' && r.reason.code === 'DISPOSED'));
   await rejectsWithCode(fe('z'), 'DISPOSED');
   await fe.dispose(); // twice is fine

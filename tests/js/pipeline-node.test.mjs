@@ -40,8 +40,8 @@ after(async () => {
   shutdown();
 });
 
-test('pipeline() in Node with a file map: runtime info', () => {
-  assert.equal(extractor.info.worker, false);
+test('pipeline() in Node with a file map: runtime info (worker_threads by default)', () => {
+  assert.equal(extractor.info.worker, true);
   assert.match(extractor.info.variant, /-mt$/);
   assert.equal(extractor.info.threads, 2);
   assert.equal(extractor.info.hiddenSize, ref.model.hidden_size);
@@ -86,12 +86,42 @@ test('a directory path works the same', async () => {
   await fe.dispose();
 });
 
+test('in-thread (env.useWorker = false) gives the same embeddings as the worker', async () => {
+  env.useWorker = false;
+  try {
+    const fe = await pipeline('feature-extraction', TINY);
+    assert.equal(fe.info.worker, false);
+    const c = ref.cases[0];
+    const out = await fe(c.text, { pooling: 'mean', normalize: true });
+    const viaWorker = await extractor(c.text, { pooling: 'mean', normalize: true });
+    assert.ok(maxAbsDiff(out.data, c.mean_pooled_normalized) <= TOL);
+    assert.ok(maxAbsDiff(out.data, viaWorker.data) <= 1e-6);
+    await fe.dispose();
+  } finally {
+    env.useWorker = true;
+  }
+});
+
 test('a hostile model rejects with a coded PocketformerError; the runtime keeps serving', async () => {
   const bad = path.join(TESTDATA, 'bad-models', 'st_offsets_oob');
   const err = await pipeline('feature-extraction', bad).catch((e) => e);
   assert.ok(err instanceof PocketformerError, String(err));
   assert.equal(err.code, 'CORRUPT_MODEL');
   assert.match(err.message, /out of bounds/);
+  const out = await extractor(ref.cases[0].text, { pooling: 'mean', normalize: true });
+  assert.ok(maxAbsDiff(out.data, ref.cases[0].mean_pooled_normalized) <= TOL);
+});
+
+test('a model too big for the wasm heap is refused with OUT_OF_MEMORY before loading', async () => {
+  // The config asks for activations of ~69 GB (65536 positions x a 262144-wide FFN).
+  const files = readModelFiles();
+  const cfg = JSON.parse(files['config.json']);
+  Object.assign(cfg, { max_position_embeddings: 65536, intermediate_size: 262144 });
+  files['config.json'] = JSON.stringify(cfg);
+  const err = await pipeline('feature-extraction', files).catch((e) => e);
+  assert.ok(err instanceof PocketformerError, String(err));
+  assert.equal(err.code, 'OUT_OF_MEMORY');
+  assert.match(err.message, /needs about \d+ MB/);
   const out = await extractor(ref.cases[0].text, { pooling: 'mean', normalize: true });
   assert.ok(maxAbsDiff(out.data, ref.cases[0].mean_pooled_normalized) <= TOL);
 });

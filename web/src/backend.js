@@ -4,6 +4,8 @@
 // PocketformerError. Used in-thread (Node, or env.useWorker = false) and by
 // worker.js inside a module Worker; it never touches the DOM or the network
 // except to load the module itself.
+import { importNode } from './node.js';
+import { ADAPTERS } from './adapters/index.js';
 import { PocketformerError, toErrorRecord, WASM_ERROR_CODES } from './errors.js';
 
 const IS_NODE =
@@ -60,8 +62,8 @@ export function candidateVariants(override) {
 async function urlExists(url) {
   if (url.protocol === 'file:') {
     const [{ access }, { fileURLToPath }] = await Promise.all([
-      import('node:fs/promises'),
-      import('node:url'),
+      importNode('node:fs/promises'),
+      importNode('node:url'),
     ]);
     try {
       await access(fileURLToPath(url));
@@ -82,8 +84,6 @@ function ensureDirUrl(base) {
   const s = String(base);
   return s.endsWith('/') ? s : s + '/';
 }
-
-const POOLINGS = new Set(['mean', 'cls', 'none']);
 
 export class Backend {
   /**
@@ -231,91 +231,79 @@ export class Backend {
     try {
       return fn();
     } catch (e) {
-      const record = toErrorRecord(e);
-      const coded = e && typeof e === 'object' && typeof (/** @type {any} */ (e).code) === 'string' &&
-        WASM_ERROR_CODES.includes(/** @type {any} */ (e).code);
-      const isPf = e instanceof PocketformerError;
-      if (!coded && !isPf) {
-        this.module = null;
-        this._initPromise = null;
-        this.models.clear();
-        record.message += ' (the wasm runtime was reset; load the model again)';
-      }
-      throw new PocketformerError(record.code, record.message, { cause: e });
+      throw this._wrapError(e);
     }
   }
 
+  _wrapError(e) {
+    if (e instanceof PocketformerError) return e;
+    const record = toErrorRecord(e);
+    const coded = e && typeof e === 'object' && typeof (/** @type {any} */ (e).code) === 'string' &&
+      WASM_ERROR_CODES.includes(/** @type {any} */ (e).code);
+    if (!coded) {
+      this.module = null;
+      this._initPromise = null;
+      this.models.clear();
+      record.message += ' (the wasm runtime was reset; load the model again)';
+    }
+    return new PocketformerError(record.code, record.message, { cause: e });
+  }
+
   /**
-   * @param {{config: string, weights: Uint8Array|ArrayBuffer, vocab: string}} files
-   * @returns {Promise<{handle: number, hiddenSize: number, maxLength: number}>}
+   * Loads a model for one task with that task's adapter (web/src/adapters/).
+   * @param {string} kind adapter name, e.g. 'feature-extraction'
+   * @param {Record<string, Uint8Array|ArrayBuffer>} files file name -> bytes
+   * @param {object} [options] adapter options (dtype, ...)
+   * @returns {Promise<{handle: number, info: object}>}
    */
-  async load(files) {
+  async load(kind, files, options = {}) {
     await this.init();
     const Module = this._requireModule();
-    if (!files || typeof files.config !== 'string' || typeof files.vocab !== 'string') {
-      throw new PocketformerError('INVALID_ARGUMENT', 'load() needs config and vocab text');
+    const adapter = ADAPTERS[kind];
+    if (!adapter) {
+      throw new PocketformerError('UNSUPPORTED_TASK', `no runtime adapter for '${kind}'`);
     }
-    const weights =
-      files.weights instanceof Uint8Array
-        ? files.weights
-        : files.weights instanceof ArrayBuffer
-          ? new Uint8Array(files.weights)
-          : null;
-    if (!weights) {
-      throw new PocketformerError('INVALID_ARGUMENT', 'load() needs the safetensors bytes');
+    if (!files || typeof files !== 'object') {
+      throw new PocketformerError('INVALID_ARGUMENT', 'load() needs an object of files');
+    }
+    /** @type {Record<string, Uint8Array>} */
+    const bytes = {};
+    for (const [name, value] of Object.entries(files)) {
+      if (value instanceof Uint8Array) bytes[name] = value;
+      else if (value instanceof ArrayBuffer) bytes[name] = new Uint8Array(value);
+      else throw new PocketformerError('INVALID_ARGUMENT', `${name}: expected bytes`);
     }
     return this._guard(() => {
-      const fe = Module.FeatureExtractor.load(files.config, weights, files.vocab, files.dtype || 'f32');
+      const model = adapter.load(Module, bytes, options || {});
       const handle = this.nextHandle++;
-      const entry = { fe, hiddenSize: fe.hiddenSize(), maxLength: fe.maxLength() };
-      this.models.set(handle, entry);
-      return { handle, hiddenSize: entry.hiddenSize, maxLength: entry.maxLength };
+      this.models.set(handle, model);
+      return { handle, info: model.info };
     });
   }
 
   /**
+   * Calls one method of a loaded model. ctx.emit(event) streams partial
+   * results; ctx.aborted() tells long methods (generation) to stop early.
    * @param {number} handle
-   * @param {string|string[]} texts
-   * @param {string} pooling
-   * @param {boolean} normalize
-   * @returns {{data: Float32Array, dims: number[]}}
+   * @param {string} method
+   * @param {object} args
+   * @param {{emit?: (event: unknown) => void, aborted?: () => boolean}} [ctx]
    */
-  run(handle, texts, pooling = 'none', normalize = false) {
-    const entry = this._model(handle);
-    const list = typeof texts === 'string' ? [texts] : texts;
-    if (!Array.isArray(list)) {
-      throw new PocketformerError('INVALID_ARGUMENT', 'input must be a string or an array of strings');
+  async call(handle, method, args, ctx = {}) {
+    const model = this._model(handle);
+    const fn = model.methods[method];
+    if (typeof fn !== 'function') {
+      throw new PocketformerError('INVALID_ARGUMENT', `this model has no method '${method}'`);
     }
-    list.forEach((t, i) => {
-      if (typeof t !== 'string') {
-        throw new PocketformerError('INVALID_ARGUMENT', `input ${i} is not a string (got ${typeof t})`);
-      }
-    });
-    if (!POOLINGS.has(pooling)) {
-      throw new PocketformerError(
-        'INVALID_ARGUMENT',
-        `pooling must be 'mean', 'cls' or 'none' (got ${JSON.stringify(pooling)})`,
-      );
+    const context = {
+      emit: ctx.emit || (() => {}),
+      aborted: ctx.aborted || (() => false),
+    };
+    try {
+      return await fn(args || {}, context);
+    } catch (e) {
+      throw this._wrapError(e);
     }
-    if (list.length === 0) {
-      return {
-        data: new Float32Array(0),
-        dims: pooling === 'none' ? [0, 0, entry.hiddenSize] : [0, entry.hiddenSize],
-      };
-    }
-    return this._guard(() => {
-      const out = entry.fe.run(list, pooling, !!normalize);
-      return { data: out.data, dims: Array.from(out.dims, Number) };
-    });
-  }
-
-  /** @returns {Int32Array} token ids, [CLS] ... [SEP] */
-  tokenize(handle, text) {
-    const entry = this._model(handle);
-    if (typeof text !== 'string') {
-      throw new PocketformerError('INVALID_ARGUMENT', 'tokenize() needs a string');
-    }
-    return this._guard(() => entry.fe.tokenize(text));
   }
 
   dispose(handle) {
@@ -323,7 +311,7 @@ export class Backend {
     if (!entry) return false;
     this.models.delete(handle);
     try {
-      entry.fe.delete();
+      entry.delete();
     } catch {
       // already gone with a reset runtime
     }

@@ -1,11 +1,15 @@
 // Two interchangeable engines with the same async API:
-//   LocalEngine  - the Backend in this thread (Node; env.useWorker = false)
-//   WorkerEngine - the Backend inside worker.js, reached by a small RPC client
-// Methods: init() -> info, load(files, {transfer}) -> {handle, hiddenSize,
-// maxLength}, run(handle, texts, pooling, normalize) -> {data, dims},
-// tokenize(handle, text) -> Int32Array, dispose(handle), close().
+//   LocalEngine  - the Backend in this thread (env.useWorker = false)
+//   WorkerEngine - the Backend inside worker.js: a module Worker in browsers,
+//                  a worker_threads Worker in Node; reached by a small RPC.
+// Methods: init() -> runtime info; load(kind, files, options, {transfer}) ->
+// {handle, info}; call(handle, method, args, {onEvent, signal}) -> result
+// (onEvent receives streamed partial results; an abort of `signal` stops the
+// call between steps); dispose(handle); close().
+import { importNode } from './node.js';
 import { Backend } from './backend.js';
 import { PocketformerError, fromErrorRecord, toErrorRecord } from './errors.js';
+import { IS_NODE, throwIfAborted } from './files.js';
 
 export class LocalEngine {
   /** @param {{wasmBaseUrl: string, numThreads: number, wasmVariant?: string}} settings */
@@ -18,16 +22,16 @@ export class LocalEngine {
     return { ...(await this.backend.init()), worker: false };
   }
 
-  async load(files) {
-    return this.backend.load(files);
+  async load(kind, files, options) {
+    return this.backend.load(kind, files, options);
   }
 
-  async run(handle, texts, pooling, normalize) {
-    return this.backend.run(handle, texts, pooling, normalize);
-  }
-
-  async tokenize(handle, text) {
-    return this.backend.tokenize(handle, text);
+  async call(handle, method, args, { onEvent, signal } = {}) {
+    throwIfAborted(signal);
+    return this.backend.call(handle, method, args, {
+      emit: onEvent,
+      aborted: () => !!signal?.aborted,
+    });
   }
 
   async dispose(handle) {
@@ -39,55 +43,95 @@ export class LocalEngine {
   }
 }
 
+// A Web Worker and a node:worker_threads Worker behind one small interface.
+async function startWorker(url, onMessage, onFailure) {
+  if (IS_NODE) {
+    const { Worker } = await importNode('node:worker_threads');
+    const worker = new Worker(url || new URL('./worker.js', import.meta.url), { name: 'pocketformer' });
+    worker.on('message', (data) => onMessage(data));
+    worker.on('error', (e) => onFailure(e && e.message ? e.message : String(e)));
+    worker.on('messageerror', () => onFailure('a message could not be deserialised'));
+    worker.on('exit', (code) => onFailure(`the worker thread exited (code ${code})`));
+    return {
+      post: (msg, transfer) => worker.postMessage(msg, transfer),
+      terminate: () => {
+        worker.removeAllListeners('exit');
+        worker.terminate();
+      },
+      // An idle worker must not keep Node alive; a busy one must.
+      busy: (yes) => (yes ? worker.ref() : worker.unref()),
+    };
+  }
+  // The literal `new Worker(new URL(...), {type: 'module'})` form lets bundlers
+  // (Vite, webpack 5) see the worker and bundle it with its imports.
+  const worker = url
+    ? new Worker(url, { type: 'module', name: 'pocketformer' })
+    : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'pocketformer' });
+  worker.addEventListener('message', (event) => onMessage(event.data));
+  worker.addEventListener('error', (event) => {
+    event.preventDefault?.();
+    onFailure(event.message || 'script error (could not load worker.js or one of its imports)');
+  });
+  worker.addEventListener('messageerror', () => onFailure('a message could not be deserialised'));
+  return {
+    post: (msg, transfer) => worker.postMessage(msg, transfer),
+    terminate: () => worker.terminate(),
+    busy: () => {},
+  };
+}
+
 export class WorkerEngine {
-  /** @param {{wasmBaseUrl: string, numThreads: number, wasmVariant?: string}} settings */
-  constructor(settings, workerUrl = new URL('./worker.js', import.meta.url)) {
+  /**
+   * @param {{wasmBaseUrl: string, numThreads: number, wasmVariant?: string}} settings
+   * @param {URL} [workerUrl] another worker script (tests); default ./worker.js
+   */
+  constructor(settings, workerUrl) {
     this.kind = 'worker';
     this.settings = settings;
     this.workerUrl = workerUrl;
-    /** @type {Map<number, {resolve: Function, reject: Function, op: string}>} */
+    /** @type {Map<number, {resolve: Function, reject: Function, onEvent?: Function}>} */
     this.pending = new Map();
     this.nextId = 1;
-    this.dead = null;
+    /** @type {Promise<any>|null} */
     this.worker = null;
     this._initPromise = null;
   }
 
   _start() {
-    if (this.worker) return;
-    let worker;
-    try {
-      worker = new Worker(this.workerUrl, { type: 'module', name: 'pocketformer' });
-    } catch (e) {
-      throw new PocketformerError(
-        'WORKER_ERROR',
-        `could not start the pocketformer worker (${toErrorRecord(e).message}); ` +
-          'set env.useWorker = false to run on the page thread',
-        { cause: e },
-      );
-    }
-    worker.addEventListener('message', (event) => {
-      const msg = event.data;
+    if (this.worker) return this.worker;
+    const onMessage = (msg) => {
       if (!msg || typeof msg.id !== 'number' || msg.id === 0) return;
       const entry = this.pending.get(msg.id);
       if (!entry) return;
-      this.pending.delete(msg.id);
+      if ('event' in msg) {
+        try {
+          entry.onEvent?.(msg.event);
+        } catch (e) {
+          if (typeof console !== 'undefined') console.error('pocketformer stream callback threw:', e);
+        }
+        return;
+      }
+      this._settle(msg.id);
       if (msg.ok) entry.resolve(msg.result);
       else entry.reject(fromErrorRecord(msg.error));
-    });
-    const fail = (what) => {
-      const err = new PocketformerError(
-        'WORKER_ERROR',
-        `the pocketformer worker failed: ${what}`,
-      );
-      this._kill(err);
     };
-    worker.addEventListener('error', (event) => {
-      event.preventDefault?.();
-      fail(event.message || 'script error (could not load worker.js or one of its imports)');
+    const onFailure = (what) =>
+      this._kill(new PocketformerError('WORKER_ERROR', `the pocketformer worker failed: ${what}`));
+    this.worker = startWorker(this.workerUrl, onMessage, onFailure).catch((e) => {
+      this.worker = null;
+      throw new PocketformerError(
+        'WORKER_ERROR',
+        `could not start the pocketformer worker (${toErrorRecord(e).message}); ` +
+          'set env.useWorker = false to run in this thread',
+        { cause: e },
+      );
     });
-    worker.addEventListener('messageerror', () => fail('a message could not be deserialised'));
-    this.worker = worker;
+    return this.worker;
+  }
+
+  _settle(id) {
+    this.pending.delete(id);
+    if (this.pending.size === 0 && this.worker) this.worker.then((w) => w.busy(false), () => {});
   }
 
   // The worker died (script failed to load, or the thread crashed): reject
@@ -95,27 +139,45 @@ export class WorkerEngine {
   _kill(err) {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    if (this.worker) this.worker.terminate();
+    const worker = this.worker;
     this.worker = null;
     this._initPromise = null;
-    this.generation = (this.generation || 0) + 1;
+    worker?.then((w) => w.terminate(), () => {});
     for (const entry of pending) entry.reject(err);
   }
 
   /**
    * @param {string} op
    * @param {object} args
-   * @param {Transferable[]} [transfer]
+   * @param {{transfer?: Transferable[], onEvent?: Function, signal?: AbortSignal}} [options]
    */
-  call(op, args, transfer = []) {
-    this._start();
+  async call_(op, args, { transfer = [], onEvent, signal } = {}) {
+    throwIfAborted(signal);
+    const worker = await this._start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, op });
+      const onAbort = () => {
+        // Stop the request in the worker (between steps, or before it starts);
+        // its reply still comes back and settles this promise.
+        try {
+          worker.post({ id: this.nextId++, op: 'abort', args: { target: id } }, []);
+        } catch {
+          // the worker is gone; _kill rejects
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (v) => (done(), resolve(v)),
+        reject: (e) => (done(), reject(e)),
+        onEvent,
+      });
+      if (this.pending.size === 1) worker.busy(true);
       try {
-        this.worker.postMessage({ id, op, args }, transfer);
+        worker.post({ id, op, args }, transfer);
       } catch (e) {
-        this.pending.delete(id);
+        this._settle(id);
+        done();
         reject(new PocketformerError('WORKER_ERROR', toErrorRecord(e).message, { cause: e }));
       }
     });
@@ -123,7 +185,7 @@ export class WorkerEngine {
 
   init() {
     if (!this._initPromise) {
-      const p = this.call('init', {
+      const p = this.call_('init', {
         wasmBaseUrl: String(this.settings.wasmBaseUrl),
         numThreads: this.settings.numThreads,
         wasmVariant: this.settings.wasmVariant,
@@ -137,32 +199,33 @@ export class WorkerEngine {
   }
 
   /**
-   * @param {{config: string, weights: Uint8Array, vocab: string}} files
-   * @param {{transfer?: boolean}} [options] transfer the weights buffer (zero copy;
+   * @param {string} kind
+   * @param {Record<string, Uint8Array>} files
+   * @param {object} options
+   * @param {{transfer?: boolean}} [how] transfer the file buffers (zero copy;
    *   only for buffers this package allocated itself)
    */
-  async load(files, options = {}) {
+  async load(kind, files, options, how = {}) {
     await this.init();
-    const weights = files.weights;
-    const transfer =
-      options.transfer && weights.buffer instanceof ArrayBuffer &&
-      weights.byteOffset === 0 && weights.byteLength === weights.buffer.byteLength
-        ? [weights.buffer]
-        : [];
-    return this.call('load', files, transfer);
+    const transfer = [];
+    if (how.transfer) {
+      for (const bytes of Object.values(files)) {
+        if (bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 &&
+            bytes.byteLength === bytes.buffer.byteLength && !transfer.includes(bytes.buffer)) {
+          transfer.push(bytes.buffer);
+        }
+      }
+    }
+    return this.call_('load', { kind, files, options }, { transfer });
   }
 
-  async run(handle, texts, pooling, normalize) {
-    return this.call('run', { handle, texts, pooling, normalize });
-  }
-
-  async tokenize(handle, text) {
-    return this.call('tokenize', { handle, text });
+  async call(handle, method, args, { onEvent, signal } = {}) {
+    return this.call_('call', { handle, method, args }, { onEvent, signal });
   }
 
   async dispose(handle) {
     if (!this.worker) return false;
-    return this.call('dispose', { handle });
+    return this.call_('dispose', { handle });
   }
 
   close() {

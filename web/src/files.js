@@ -1,14 +1,13 @@
 // Finding and reading a model's files: a folder URL, a Hugging Face repo id,
 // a local directory (Node), or an object of in-memory files. Downloads stream
 // through fetch + a reader and report Transformers.js-style progress events.
+import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
 
 export const IS_NODE =
   typeof process !== 'undefined' && !!(process.versions && process.versions.node) &&
   typeof window === 'undefined';
 
-/** Files a feature-extraction BERT needs. */
-export const REQUIRED_FILES = ['config.json', 'model.safetensors', 'vocab.txt'];
 
 const CACHE_NAME = 'pocketformer-models-v1';
 
@@ -58,16 +57,16 @@ export async function resolveModelSource(model, { env, revision = 'main' }) {
   model = model.trim();
 
   if (IS_NODE) {
-    const path = await import('node:path');
+    const path = await importNode('node:path');
     if (model.startsWith('file:')) {
-      const { fileURLToPath } = await import('node:url');
+      const { fileURLToPath } = await importNode('node:url');
       return { kind: 'dir', dir: fileURLToPath(new URL(model)) };
     }
     if (path.isAbsolute(model) || model.startsWith('.')) {
       return { kind: 'dir', dir: path.resolve(model) };
     }
     if (!SCHEME.test(model)) {
-      const { stat } = await import('node:fs/promises');
+      const { stat } = await importNode('node:fs/promises');
       const st = await stat(model).catch(() => null);
       if (st && st.isDirectory()) return { kind: 'dir', dir: path.resolve(model) };
     }
@@ -129,12 +128,6 @@ async function toBytes(value, file) {
       value === null ? 'null' : typeof value
     }`,
   );
-}
-
-const decoder = new TextDecoder('utf-8');
-
-function decodeText(bytes) {
-  return decoder.decode(bytes);
 }
 
 /** Reads one response body with progress; uses Content-Length when known. */
@@ -286,7 +279,10 @@ async function fetchFile(url, file, emit, signal, cache) {
 }
 
 async function readLocalFile(dir, file, emit, signal) {
-  const [{ readFile }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const [{ readFile }, path] = await Promise.all([
+    importNode('node:fs/promises'),
+    importNode('node:path'),
+  ]);
   const full = path.join(dir, file);
   emit({ status: 'initiate', file, loaded: 0, total: 0, progress: 0 });
   let buf;
@@ -307,13 +303,21 @@ async function readLocalFile(dir, file, emit, signal) {
   return bytes;
 }
 
+/** A missing optional file is not an error: it is left out of the result. */
+function isNotFound(e) {
+  return e instanceof PocketformerError && e.code === 'MODEL_NOT_FOUND';
+}
+
 /**
- * Gets config.json, model.safetensors and vocab.txt.
- * @returns {Promise<{config: string, weights: Uint8Array, vocab: string, owned: boolean,
+ * Gets a model's files: every name in `required` (a missing one is a
+ * MODEL_NOT_FOUND error) and those of `optional` that exist.
+ * @param {{kind: string, files?: any, dir?: string, base?: string, remote?: boolean}} source
+ * @param {{env: any, emit: Function, signal?: AbortSignal, required: string[], optional?: string[]}} how
+ * @returns {Promise<{files: Record<string, Uint8Array>, owned: boolean,
  *   sizes: Record<string, number>, where: string}>}
- *   owned: the weights buffer was allocated here (safe to transfer to a worker)
+ *   owned: the buffers were allocated here (safe to transfer to a worker)
  */
-export async function loadModelFiles(source, { env, emit, signal }) {
+export async function loadModelFiles(source, { env, emit, signal, required, optional = [] }) {
   throwIfAborted(signal);
   /** @type {Record<string, Uint8Array>} */
   const bytes = {};
@@ -322,16 +326,17 @@ export async function loadModelFiles(source, { env, emit, signal }) {
   if (source.kind === 'files') {
     where = 'the given files';
     owned = false;
-    for (const file of REQUIRED_FILES) {
+    for (const file of required) {
       const value = source.files[file];
       if (value === undefined || value === null) {
         throw new PocketformerError(
           'MODEL_NOT_FOUND',
-          `${file}: missing from the files object (it needs ${REQUIRED_FILES.join(', ')})`,
+          `${file}: missing from the files object (it needs ${required.join(', ')})`,
         );
       }
     }
-    for (const file of REQUIRED_FILES) {
+    for (const file of [...required, ...optional]) {
+      if (source.files[file] === undefined || source.files[file] === null) continue;
       emit({ status: 'initiate', file, loaded: 0, total: 0, progress: 0 });
       bytes[file] = await toBytes(source.files[file], file);
       throwIfAborted(signal);
@@ -340,54 +345,48 @@ export async function loadModelFiles(source, { env, emit, signal }) {
       emit({ status: 'done', file, loaded: n, total: n, progress: 100 });
     }
   } else {
-    // One controller for the three downloads: the first failure cancels the rest.
+    // One controller for all downloads: the first failure cancels the rest.
     const inner = new AbortController();
     const relay = () => inner.abort(signal.reason);
     if (signal) signal.addEventListener('abort', relay, { once: true });
     try {
-      if (source.kind === 'dir') {
-        where = source.dir;
-        const got = await Promise.all(
-          REQUIRED_FILES.map((f) =>
-            readLocalFile(source.dir, f, emit, inner.signal).catch((e) => {
-              inner.abort();
-              throw e;
-            }),
-          ),
-        );
-        REQUIRED_FILES.forEach((f, i) => (bytes[f] = got[i]));
-      } else {
-        where = source.base;
-        const cache = await openCache(env, source);
-        const results = await Promise.allSettled(
-          REQUIRED_FILES.map((f) =>
-            fetchFile(new URL(f, source.base).href, f, emit, inner.signal, cache).catch((e) => {
-              inner.abort();
-              throw e;
-            }),
-          ),
-        );
-        throwIfAborted(signal);
-        // Report the root cause, not the cancellations it triggered.
-        const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
-        if (failures.length) {
-          throw failures.find((e) => !(e instanceof PocketformerError && e.code === 'ABORTED')) ||
-            failures[0];
-        }
-        REQUIRED_FILES.forEach((f, i) => (bytes[f] = results[i].value));
+      const cache = source.kind === 'dir' ? null : await openCache(env, source);
+      where = source.kind === 'dir' ? source.dir : source.base;
+      const getOne = (f) =>
+        source.kind === 'dir'
+          ? readLocalFile(source.dir, f, emit, inner.signal)
+          : fetchFile(new URL(f, source.base).href, f, emit, inner.signal, cache);
+      const names = [...required, ...optional];
+      const results = await Promise.allSettled(
+        names.map((f, i) =>
+          getOne(f).catch((e) => {
+            if (i >= required.length && isNotFound(e)) return null;
+            inner.abort();
+            throw e;
+          }),
+        ),
+      );
+      throwIfAborted(signal);
+      // Report the root cause, not the cancellations it triggered.
+      const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+      if (failures.length) {
+        throw failures.find((e) => !(e instanceof PocketformerError && e.code === 'ABORTED')) ||
+          failures[0];
       }
+      names.forEach((f, i) => {
+        const r = /** @type {PromiseFulfilledResult<Uint8Array|null>} */ (results[i]);
+        if (r.value) bytes[f] = r.value;
+      });
     } finally {
       if (signal) signal.removeEventListener('abort', relay);
     }
     throwIfAborted(signal);
   }
   return {
-    config: decodeText(bytes['config.json']),
-    weights: bytes['model.safetensors'],
-    vocab: decodeText(bytes['vocab.txt']),
+    files: bytes,
     owned,
     where,
-    sizes: Object.fromEntries(REQUIRED_FILES.map((f) => [f, bytes[f].length])),
+    sizes: Object.fromEntries(Object.entries(bytes).map(([f, b]) => [f, b.length])),
   };
 }
 

@@ -33,7 +33,7 @@ export interface Env {
   wasmBaseUrl: string | URL;
   /** Threads to compute with, caller included. Default: min(4, hardware concurrency). */
   numThreads: number;
-  /** Run the model in a module Worker. Default: true in browsers; Node always runs in-thread. */
+  /** Run models in a Worker: a module Worker in browsers, worker_threads in Node. Default: true. */
   useWorker: boolean;
   /** Allow Hugging Face repo ids. Default: true. */
   allowRemoteModels: boolean;

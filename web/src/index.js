@@ -6,8 +6,17 @@
 //   const out = await extractor(['a sentence', 'another'], { pooling: 'mean', normalize: true });
 //   out.dims; out.data; out.tolist();
 //   await extractor.dispose();
+import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
 import { LocalEngine, WorkerEngine } from './engine.js';
+import { FeatureExtractionPipeline } from './pipelines/feature-extraction.js';
+import { TextGenerationPipeline } from './pipelines/text-generation.js';
+import {
+  TEXT_GENERATION_FILES,
+  TEXT_GENERATION_LAYOUTS,
+  pickLayout,
+} from './adapters/text-generation.js';
+import { Tensor } from './tensor.js';
 import {
   IS_NODE,
   loadModelFiles,
@@ -16,9 +25,10 @@ import {
   throwIfAborted,
 } from './files.js';
 
-export { PocketformerError };
+export { PocketformerError, Tensor };
 
-const HAS_WORKER = typeof Worker === 'function' && !IS_NODE;
+// Browsers: a module Worker; Node: worker_threads.
+const HAS_WORKER = IS_NODE || typeof Worker === 'function';
 
 async function hardwareThreads() {
   if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) {
@@ -26,7 +36,7 @@ async function hardwareThreads() {
   }
   if (IS_NODE) {
     try {
-      const os = await import('node:os');
+      const os = await importNode('node:os');
       return typeof os.availableParallelism === 'function'
         ? os.availableParallelism()
         : os.cpus().length;
@@ -46,7 +56,7 @@ export const env = {
   wasmBaseUrl: new URL('../../dist/', import.meta.url),
   /** Threads to compute with (caller included); capped by the build and the page. */
   numThreads: Math.max(1, Math.min(4, await hardwareThreads())),
-  /** Run the model in a module Worker (browsers). Node always runs in-thread for now. */
+  /** Run models in a Worker (a module Worker in browsers, worker_threads in Node). */
   useWorker: HAS_WORKER,
   /** Allow Hugging Face repo ids ('org/name'), resolved with remoteHost + remotePathTemplate. */
   allowRemoteModels: true,
@@ -58,9 +68,55 @@ export const env = {
   wasmVariant: 'auto',
 };
 
+// Task -> the files it needs, the runtime adapter that loads them, and the
+// pipeline class users get.
+const TASKS = {
+  'feature-extraction': {
+    adapter: 'feature-extraction',
+    required: ['config.json', 'model.safetensors', 'vocab.txt'],
+    optional: [],
+    Pipeline: FeatureExtractionPipeline,
+  },
+  // Several layouts: fetch what exists, then check one is complete.
+  'text-generation': {
+    adapter: 'text-generation',
+    required: [],
+    optional: TEXT_GENERATION_FILES,
+    check(files, where) {
+      if (!pickLayout(files)) {
+        throw new PocketformerError(
+          'MODEL_NOT_FOUND',
+          `no text-generation model at ${where}: it needs ` +
+            TEXT_GENERATION_LAYOUTS.map((l) => `${l.required.join(' + ')} (${l.name})`).join(' or '),
+        );
+      }
+    },
+    pageState: chatTemplateOf,
+    Pipeline: TextGenerationPipeline,
+  },
+};
+
+// The chat template and its special tokens from tokenizer_config.json, kept on
+// the page side (templates are rendered with @huggingface/jinja there).
+function chatTemplateOf(files) {
+  const bytes = files['tokenizer_config.json'];
+  if (!bytes) return {};
+  let config;
+  try {
+    config = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new PocketformerError('BAD_CONFIG', 'tokenizer_config.json: not valid JSON');
+  }
+  const token = (t) => (typeof t === 'string' ? t : t && typeof t.content === 'string' ? t.content : '');
+  let template = config.chat_template;
+  if (Array.isArray(template)) template = template.find((t) => t && t.name === 'default')?.template;
+  if (typeof template !== 'string') return {};
+  return { chatTemplate: { template, bos_token: token(config.bos_token), eos_token: token(config.eos_token) } };
+}
 const TASK_ALIASES = {
   'feature-extraction': 'feature-extraction',
   embeddings: 'feature-extraction',
+  'text-generation': 'text-generation',
 };
 // Weight precision chosen at load; the runtime quantizes f32/f16/bf16 weights
 // itself (int8 per channel, or 4-bit per channel), activations stay dynamic.
@@ -69,7 +125,6 @@ const DTYPE_NAMES = new Map([
   ['int8', 'int8'], ['q8', 'int8'],
   ['q4', 'q4'], ['int4', 'q4'],
 ]);
-const POOLINGS = new Set(['mean', 'cls', 'none']);
 
 /** @type {Map<string, LocalEngine|WorkerEngine>} */
 const engines = new Map();
@@ -131,184 +186,8 @@ function rejectOnAbort(promise, signal) {
   });
 }
 
-/** An n-dimensional float32 result, shaped like a Transformers.js Tensor. */
-export class Tensor {
-  /**
-   * @param {Float32Array} data
-   * @param {number[]} dims
-   */
-  constructor(data, dims) {
-    this.type = 'float32';
-    this.data = data;
-    this.dims = dims;
-  }
-
-  get size() {
-    return this.data.length;
-  }
-
-  /** Nested plain arrays following dims. */
-  tolist() {
-    const { data, dims } = this;
-    const build = (axis, offset) => {
-      if (axis === dims.length) return data[offset];
-      let stride = 1;
-      for (let i = axis + 1; i < dims.length; i++) stride *= dims[i];
-      const out = new Array(dims[axis]);
-      for (let i = 0; i < dims[axis]; i++) out[i] = build(axis + 1, offset + i * stride);
-      return out;
-    };
-    if (dims.length === 0) return [];
-    return build(0, 0);
-  }
-}
-
 /**
- * The callable returned by pipeline('feature-extraction', ...).
- * extractor(texts, {pooling, normalize, signal}) -> Promise<Tensor>
- */
-class FeatureExtractionPipeline {
-  constructor(state) {
-    const self = /** @type {any} */ ((input, options) => self._call(input, options));
-    Object.setPrototypeOf(self, new.target.prototype);
-    self.task = 'feature-extraction';
-    self.model = state.model;
-    self.info = state.info;
-    self._engine = state.engine;
-    self._handle = state.handle;
-    self._signal = state.signal || null;
-    self._tail = Promise.resolve();
-    /** @type {Set<{reject: Function, settled: boolean}>} */
-    self._waiting = new Set();
-    self._disposed = false;
-    self._abortedBy = null;
-    self.tokenizer = {
-      /** @param {string} text @returns {Promise<number[]>} ids, [CLS] ... [SEP] */
-      encode: (text) =>
-        self._enqueue(async () => Array.from(await self._engine.tokenize(self._handle, text))),
-    };
-    if (self._signal) {
-      const onAbort = () => self._abortAll(self._signal);
-      self._signal.addEventListener('abort', onAbort, { once: true });
-      self._removeAbort = () => self._signal.removeEventListener('abort', onAbort);
-    }
-    return self;
-  }
-
-  _check(signal) {
-    if (this._disposed) {
-      throw new PocketformerError('DISPOSED', 'this pipeline was disposed');
-    }
-    throwIfAborted(this._signal);
-    throwIfAborted(signal);
-  }
-
-  _abortAll(signal) {
-    let error;
-    try {
-      throwIfAborted(signal);
-    } catch (e) {
-      error = e;
-    }
-    for (const entry of this._waiting) {
-      if (!entry.settled) {
-        entry.settled = true;
-        entry.reject(error);
-      }
-    }
-    this._waiting.clear();
-  }
-
-  // Runs `task` after every earlier request of this pipeline. Requests still
-  // waiting when the signal aborts (or dispose() is called) are rejected.
-  _enqueue(task, signal) {
-    this._check(signal);
-    return new Promise((resolve, reject) => {
-      const entry = { reject, settled: false };
-      this._waiting.add(entry);
-      const onAbort = () => {
-        if (entry.settled) return;
-        entry.settled = true;
-        this._waiting.delete(entry);
-        try {
-          throwIfAborted(signal);
-        } catch (e) {
-          reject(e);
-        }
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this._tail = this._tail.then(async () => {
-        if (entry.settled) return;
-        try {
-          const value = await task();
-          if (!entry.settled) resolve(value);
-        } catch (e) {
-          if (!entry.settled) reject(e);
-        } finally {
-          entry.settled = true;
-          this._waiting.delete(entry);
-          signal?.removeEventListener('abort', onAbort);
-        }
-      });
-    });
-  }
-
-  /**
-   * @param {string|string[]} input
-   * @param {{pooling?: 'none'|'mean'|'cls', normalize?: boolean, signal?: AbortSignal}} [options]
-   */
-  _call(input, options = {}) {
-    const pooling = options.pooling ?? 'none';
-    const normalize = !!options.normalize;
-    const signal = options.signal;
-    const texts = typeof input === 'string' ? [input] : input;
-    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
-      return Promise.reject(
-        new PocketformerError('INVALID_ARGUMENT', 'input must be a string or an array of strings'),
-      );
-    }
-    if (!POOLINGS.has(pooling)) {
-      return Promise.reject(
-        new PocketformerError(
-          'INVALID_ARGUMENT',
-          `pooling must be 'mean', 'cls' or 'none' (got ${JSON.stringify(pooling)})`,
-        ),
-      );
-    }
-    try {
-      return this._enqueue(async () => {
-        const out = await this._engine.run(this._handle, texts.slice(), pooling, normalize);
-        return new Tensor(out.data, out.dims);
-      }, signal);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  /** Frees the model. Waiting requests are rejected; the one running finishes first. */
-  async dispose() {
-    if (this._disposed) return;
-    this._disposed = true;
-    this._removeAbort?.();
-    const err = new PocketformerError('DISPOSED', 'this pipeline was disposed');
-    for (const entry of this._waiting) {
-      if (!entry.settled) {
-        entry.settled = true;
-        entry.reject(err);
-      }
-    }
-    this._waiting.clear();
-    await this._tail.catch(() => {});
-    try {
-      await this._engine.dispose(this._handle);
-    } catch {
-      // the runtime is gone already
-    }
-  }
-}
-
-/**
- * Creates a pipeline. Only 'feature-extraction' (alias 'embeddings') exists.
+ * Creates a pipeline: 'feature-extraction' (alias 'embeddings') or 'text-generation'.
  * @param {string} task
  * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
  * @param {{progress_callback?: (event: object) => void, signal?: AbortSignal,
@@ -341,13 +220,16 @@ export async function pipeline(task, model, options = {}) {
   // Start the runtime while the files download.
   const initPromise = engine.init();
   initPromise.catch(() => {});
-  const files = await loadModelFiles(source, { env, emit, signal });
+  const spec = TASKS[resolvedTask];
+  const files = await loadModelFiles(source, {
+    env, emit, signal, required: spec.required, optional: spec.optional,
+  });
+  spec.check?.(files.files, files.where);
+  const pageState = spec.pageState ? spec.pageState(files.files) : {};
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);
   const loadPromise = engine.load(
-    { config: files.config, weights: files.weights, vocab: files.vocab, dtype },
-    { transfer: files.owned },
-  );
+    spec.adapter, files.files, { dtype, maxContext: options.max_context }, { transfer: files.owned });
   let loaded;
   try {
     loaded = await rejectOnAbort(loadPromise, signal);
@@ -363,18 +245,19 @@ export async function pipeline(task, model, options = {}) {
   const ready = now();
   emit({ status: 'ready', task: resolvedTask, model: name });
   return /** @type {any} */ (
-    new FeatureExtractionPipeline({
+    new spec.Pipeline({
+      task: resolvedTask,
       model: name,
       engine,
       handle: loaded.handle,
       signal,
+      ...pageState,
       info: {
         ...runtime,
         task: resolvedTask,
         source: files.where,
         files: files.sizes,
-        hiddenSize: loaded.hiddenSize,
-        maxLength: loaded.maxLength,
+        ...loaded.info,
         downloadMs: downloaded - started,
         loadMs: ready - started,
       },

@@ -1,0 +1,33 @@
+// The result type of numeric pipelines, shaped like a Transformers.js Tensor.
+
+/** An n-dimensional float32 result. */
+export class Tensor {
+  /**
+   * @param {Float32Array} data
+   * @param {number[]} dims
+   */
+  constructor(data, dims) {
+    this.type = 'float32';
+    this.data = data;
+    this.dims = dims;
+  }
+
+  get size() {
+    return this.data.length;
+  }
+
+  /** Nested plain arrays following dims. */
+  tolist() {
+    const { data, dims } = this;
+    const build = (axis, offset) => {
+      if (axis === dims.length) return data[offset];
+      let stride = 1;
+      for (let i = axis + 1; i < dims.length; i++) stride *= dims[i];
+      const out = new Array(dims[axis]);
+      for (let i = 0; i < dims[axis]; i++) out[i] = build(axis + 1, offset + i * stride);
+      return out;
+    };
+    if (dims.length === 0) return [];
+    return build(0, 0);
+  }
+}
