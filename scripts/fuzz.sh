@@ -37,7 +37,7 @@ seed safetensors $TD/tiny-bert/model.safetensors $TD/bad-models/*/model.safetens
 seed model_load $TD/tiny-bert/model.safetensors $TD/tiny-bert-bf16/model.safetensors
 seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
 seed wordpiece $TD/tiny-bert/vocab.txt
-seed llama2c $TD/tiny-llama/model.bin
+seed llama2c $TD/tiny-llama-micro/model.bin $TD/tiny-llama/model.bin
 seed gguf $TD/gguf/*.gguf $TD/gguf/bad/*.gguf ../shared/fixtures/tokenizers/llama.cpp-vocab/*.gguf
 seed sentencepiece $TD/spm/tok512.model $TD/spm/tok512-special.model ../shared/fixtures/models/stories260K/tok512.bin
 

@@ -30,6 +30,8 @@ $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" 
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama" --seed 0 --llama2c
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-tied" --seed 1 --tied --kv-heads 1 --rope-theta 500000 --dtype BF16
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-qwen2" --seed 2 --arch qwen2 --tied --rope-theta 1000000 --rms-eps 1e-6
+# A micro llama2.c checkpoint (~1 KB): a fast seed for fuzz_llama2c.
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-micro" --seed 3 --vocab-size 16 --hidden 8 --layers 1 --heads 2 --kv-heads 1 --intermediate 12 --max-pos 8 --llama2c
 for m in tiny-llama tiny-llama-tied tiny-qwen2; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done

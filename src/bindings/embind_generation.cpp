@@ -53,7 +53,10 @@ std::vector<uint8_t> bytes_from_js(const val& array) {
 }
 
 std::vector<int32_t> ids_from_js(const val& array) {
-  if (!array.hasOwnProperty("length") && !array.instanceof(val::global("Int32Array"))) {
+  const bool array_like = array.typeOf().as<std::string>() == "object" && !array.isNull() &&
+                          (val::global("Array").call<bool>("isArray", array) ||
+                           array.instanceof(val::global("Int32Array")));
+  if (!array_like) {
     pf::fail(pf::ErrorCode::kInvalidArgument, "expected an array of token ids or a string");
   }
   const size_t n = array["length"].as<size_t>();
