@@ -216,7 +216,7 @@ def components():
             {"type": "Strip", "strip_left": True, "strip_right": True}]},
         "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
             {"type": "WhitespaceSplit"},
-            {"type": "Punctuation", "behavior": "Isolated"},
+            {"type": "Punctuation", "behavior": "Contiguous"},
             {"type": "Digits", "individual_digits": True}]},
         "post_processor": template([("[CLS]", 0), ("A", 0), ("[SEP]", 0)],
                                    [("[CLS]", 0), ("A", 0), ("[SEP]", 0), ("B", 1), ("[SEP]", 1)],
