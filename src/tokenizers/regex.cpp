@@ -614,7 +614,13 @@ struct Regex::Program {
           else ok = false;
           break;
       }
-      if (ok) continue;
+      if (ok) {
+        if (stack.size() > (1u << 20)) {
+          fail(ErrorCode::kUnsupported,
+               "tokenizer.json: regex '" + pattern + "' needs too much backtracking on this input");
+        }
+        continue;
+      }
       if (stack.empty()) return -1;
       Frame f = stack.back();
       stack.pop_back();
