@@ -37,6 +37,7 @@ seed safetensors $TD/tiny-bert/model.safetensors $TD/bad-models/*/model.safetens
 seed model_load $TD/tiny-bert/model.safetensors $TD/tiny-bert-bf16/model.safetensors
 seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
 seed wordpiece $TD/tiny-bert/vocab.txt
+seed tokenizer_json $TD/tokenizers/{llama3-style,components,metaspace-bpe,whitespace-bpe}/tokenizer.json
 
 mkdir -p build/fuzz-artifacts
 failed=0
@@ -44,6 +45,7 @@ for t in "${targets[@]}"; do
   echo "=== fuzz_$t for ${seconds}s" >&2
   max_len=4096
   [[ $t == safetensors || $t == model_load ]] && max_len=600000
+  [[ $t == tokenizer_json ]] && max_len=65536
   if ! PF_FUZZ_MODEL_DIR=$TD/tiny-bert build/fuzz/fuzz_$t build/fuzz-corpus/$t \
       -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=4096 -print_final_stats=1 \
       -artifact_prefix=build/fuzz-artifacts/$t- 2> build/fuzz-$t.log; then

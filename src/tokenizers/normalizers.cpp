@@ -2,7 +2,7 @@
 
 #include <utf8proc.h>
 
-#include <cstdlib>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -40,17 +40,23 @@ std::string utf8proc_normalize(std::string_view text, UnicodeForm form) {
     case UnicodeForm::kNFKC: options |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT; break;
     case UnicodeForm::kNFKD: options |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT; break;
   }
-  utf8proc_uint8_t* result = nullptr;
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                   (utf8proc_ssize_t)text.size(), &result, (utf8proc_option_t)options);
-  if (n < 0) {
-    std::free(result);
-    return std::string(text);  // cannot happen on the valid UTF-8 we hold
+  // utf8proc_map would size its buffer by decomposing into a null pointer
+  // (undefined behaviour UBSan reports), so decompose into our own buffer,
+  // growing it once if needed, then compose / re-encode in place.
+  const auto* src = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  std::vector<utf8proc_int32_t> buf(text.size() + 16);
+  utf8proc_ssize_t n = utf8proc_decompose(src, (utf8proc_ssize_t)text.size(), buf.data(),
+                                          (utf8proc_ssize_t)buf.size(), (utf8proc_option_t)options);
+  if (n >= 0 && (size_t)n > buf.size()) {
+    buf.resize((size_t)n);
+    n = utf8proc_decompose(src, (utf8proc_ssize_t)text.size(), buf.data(), (utf8proc_ssize_t)buf.size(),
+                           (utf8proc_option_t)options);
   }
-  std::string out(reinterpret_cast<const char*>(result), (size_t)n);
-  std::free(result);
-  return out;
+  if (n < 0) return std::string(text);  // cannot happen on the valid UTF-8 we hold
+  buf.resize((size_t)n + 1);  // re-encoding writes a terminating NUL byte
+  const utf8proc_ssize_t bytes = utf8proc_reencode(buf.data(), n, (utf8proc_option_t)options);
+  if (bytes < 0) return std::string(text);
+  return std::string(reinterpret_cast<const char*>(buf.data()), (size_t)bytes);
 }
 
 bool starts_segment(int32_t cp) {

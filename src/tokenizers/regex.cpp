@@ -546,14 +546,18 @@ struct Regex::Program {
 
   // Backtracking run from pc at code point index pos; returns the end index
   // of the first (Oniguruma-priority) match or -1.
+  struct Frame {
+    int32_t pc;
+    int64_t pos;
+    int64_t low;  // for kRepeatSet backtracking: the smallest allowed pos; -1 otherwise
+  };
+
   int64_t run(int32_t start_pc, int64_t start_pos, const std::vector<int32_t>& cps,
               uint64_t* budget, int depth) const {
-    struct Frame {
-      int32_t pc;
-      int64_t pos;
-      int64_t low;  // for kRepeatSet backtracking: the smallest allowed pos; -1 otherwise
-    };
-    std::vector<Frame> stack;
+    // One backtracking stack per lookaround depth, reused across calls.
+    thread_local std::vector<Frame> stacks[10];
+    std::vector<Frame>& stack = stacks[depth];
+    stack.clear();
     int32_t pc = start_pc;
     int64_t pos = start_pos;
     const int64_t n = (int64_t)cps.size();
@@ -599,7 +603,7 @@ struct Regex::Program {
           pc = in.a;
           break;
         case kLook: {
-          if (depth > 8) bad_regex(pattern, "lookarounds nested too deeply");
+          if (depth >= 8) bad_regex(pattern, "lookarounds nested too deeply");
           const bool found = run(in.a, pos, cps, budget, depth + 1) >= 0;
           if (found == (in.c == 1)) ok = false;
           else pc = in.b;

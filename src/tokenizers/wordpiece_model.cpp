@@ -33,7 +33,10 @@ std::unique_ptr<WordPieceModel> WordPieceModel::from_json(const json& model) {
     m->id_to_token_[id] = it.key();
   }
   for (size_t id = 0; id < m->id_to_token_.size(); ++id) {
-    if (has[id]) m->vocab_[m->id_to_token_[id]] = (int32_t)id;
+    if (has[id]) {
+      m->vocab_[m->id_to_token_[id]] = (int32_t)id;
+      m->max_token_bytes_ = std::max(m->max_token_bytes_, m->id_to_token_[id].size());
+    }
   }
   m->unk_token_ = json_string_or(model, "unk_token", "[UNK]", "WordPiece model");
   m->prefix_ = json_string_or(model, "continuing_subword_prefix", "##", "WordPiece model");
@@ -94,6 +97,9 @@ void WordPieceModel::tokenize(std::string_view word, std::vector<ModelToken>* ou
   while (start < chars) {
     int32_t found = -1;
     size_t end = chars;
+    // No vocab entry is longer than max_token_bytes_, so longer candidates
+    // are skipped without a lookup.
+    while (end > start && bounds[end] - bounds[start] + (start > 0 ? prefix_.size() : 0) > max_token_bytes_) --end;
     for (; end > start; --end) {
       candidate.clear();
       if (start > 0) candidate += prefix_;

@@ -33,6 +33,7 @@ class WordPieceModel : public TokenizerModel {
   std::string unk_token_ = "[UNK]", prefix_ = "##";
   int32_t unk_id_ = -1;
   size_t max_chars_ = 100;
+  size_t max_token_bytes_ = 0;  // longest vocab entry: bounds the longest-match search
 };
 
 }  // namespace pf
