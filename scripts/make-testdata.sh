@@ -13,7 +13,7 @@ if [[ -f "$OUT/.stamp" && "$(cat "$OUT/.stamp")" == "$hash" ]]; then
   echo "testdata up to date ($OUT)" >&2
   exit 0
 fi
-rm -rf "$OUT"/tiny-* "$OUT/bad-models" "$OUT/gguf"
+rm -rf "$OUT"/tiny-* "$OUT/bad-models" "$OUT/gguf" "$OUT/tokenizers"
 $PY tests/reference/make_tiny_bert.py --out "$OUT/tiny-bert" --seed 0
 $PY tests/reference/make_bad_models.py --good "$OUT/tiny-bert" --out "$OUT/bad-models" > /dev/null
 $PY tests/reference/bert_reference.py --model "$OUT/tiny-bert" --out "$OUT/tiny-bert/reference.json"
@@ -44,5 +44,8 @@ fi
 # GGUF: every metadata value type and ggml tensor type, the dequantized
 # reference values, and hostile variants (bad/manifest.tsv).
 (cd tests/reference && $PY make_gguf_testdata.py --out "../../$OUT/gguf")
+# tokenizer.json files: GPT-2 / BERT converted from the fixtures (when
+# present) and hand-built ones exercising the other pipeline components.
+$PY tests/reference/make_tokenizer_json.py --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/tokenizers"
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2
