@@ -265,7 +265,7 @@ TEST_CASE("TextGeneration: llama2.c model + tokenizer from a text prompt", "[lla
   // The golden story opens with "Once upon a time"; prompting with it must
   // continue exactly as the unprompted greedy run did.
   const std::string opening = "Once upon a time";
-  const auto prompt = t->tokenizer().encode(opening, /*add_bos=*/true, false);
+  const auto prompt = t->tokenizer().encode(opening, /*add_special=*/true);
   REQUIRE(prompt.front() == 1);
   pf::GenerationOptions options = t->default_options();
   options.sampling.temperature = 0.f;
