@@ -10,6 +10,10 @@ import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
 import { LocalEngine, WorkerEngine } from './engine.js';
 import { FeatureExtractionPipeline } from './pipelines/feature-extraction.js';
+import { FillMaskPipeline } from './pipelines/fill-mask.js';
+import { QuestionAnsweringPipeline } from './pipelines/question-answering.js';
+import { TextClassificationPipeline } from './pipelines/text-classification.js';
+import { TokenClassificationPipeline } from './pipelines/token-classification.js';
 import { Tensor } from './tensor.js';
 import {
   IS_NODE,
@@ -71,10 +75,29 @@ const TASKS = {
     optional: [],
     Pipeline: FeatureExtractionPipeline,
   },
+  ...Object.fromEntries(
+    /** @type {[string, any][]} */ ([
+      ['text-classification', TextClassificationPipeline],
+      ['token-classification', TokenClassificationPipeline],
+      ['question-answering', QuestionAnsweringPipeline],
+      ['fill-mask', FillMaskPipeline],
+    ]).map(([task, Pipeline]) => [task, {
+      adapter: task,
+      required: ['config.json', 'model.safetensors', 'vocab.txt'],
+      optional: [],
+      Pipeline,
+    }]),
+  ),
 };
 const TASK_ALIASES = {
   'feature-extraction': 'feature-extraction',
   embeddings: 'feature-extraction',
+  'text-classification': 'text-classification',
+  'sentiment-analysis': 'text-classification',
+  'token-classification': 'token-classification',
+  ner: 'token-classification',
+  'question-answering': 'question-answering',
+  'fill-mask': 'fill-mask',
 };
 // Weight precision chosen at load; the runtime quantizes f32/f16/bf16 weights
 // itself (int8 per channel, or 4-bit per channel), activations stay dynamic.
@@ -145,7 +168,8 @@ function rejectOnAbort(promise, signal) {
 }
 
 /**
- * Creates a pipeline. Only 'feature-extraction' (alias 'embeddings') exists.
+ * Creates a pipeline: 'feature-extraction' ('embeddings'), 'text-classification'
+ * ('sentiment-analysis'), 'token-classification' ('ner'), 'question-answering', 'fill-mask'.
  * @param {string} task
  * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
  * @param {{progress_callback?: (event: object) => void, signal?: AbortSignal,

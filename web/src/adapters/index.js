@@ -1,8 +1,16 @@
 // Task name -> runtime adapter. An adapter turns a map of model files into a
 // loaded model: {info, methods: {name(args, ctx)}, delete()}.
 import { featureExtraction } from './feature-extraction.js';
+import { fillMask } from './fill-mask.js';
+import { questionAnswering } from './question-answering.js';
+import { textClassification } from './text-classification.js';
+import { tokenClassification } from './token-classification.js';
 
 /** @type {Record<string, {load: Function}>} */
 export const ADAPTERS = {
   'feature-extraction': featureExtraction,
+  'text-classification': textClassification,
+  'token-classification': tokenClassification,
+  'question-answering': questionAnswering,
+  'fill-mask': fillMask,
 };
