@@ -37,6 +37,7 @@ seed safetensors $TD/tiny-bert/model.safetensors $TD/bad-models/*/model.safetens
 seed model_load $TD/tiny-bert/model.safetensors $TD/tiny-bert-bf16/model.safetensors
 seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
 seed wordpiece $TD/tiny-bert/vocab.txt
+seed task_text $TD/tiny-heads/bert-token-cls/config.json $TD/tiny-heads/bert-multi-label/config.json $TD/bad-models/*/config.json
 
 mkdir -p build/fuzz-artifacts
 failed=0
