@@ -27,7 +27,7 @@ $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert-bf16" --
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" --out "$OUT/tiny-distilbert-bf16/reference.json"
 # Task checkpoints (heads) for BERT and DistilBERT, with their references.
 for arch in bert distilbert; do
-  for head in seq-cls multi-label token-cls qa mlm; do
+  for head in seq-cls multi-label nli token-cls qa mlm; do
     $PY tests/reference/make_tiny_bert_heads.py --out "$OUT/tiny-heads/$arch-$head" --arch $arch --head $head > /dev/null
     $PY tests/reference/bert_heads_reference.py --model "$OUT/tiny-heads/$arch-$head" --out "$OUT/tiny-heads/$arch-$head/reference.json"
   done

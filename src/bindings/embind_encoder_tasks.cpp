@@ -1,5 +1,5 @@
 // Embind classes for the encoder task heads: TextClassifier, TokenClassifier,
-// QuestionAnswerer, FillMasker. Offsets go out as byte offsets into the
+// QuestionAnswerer, FillMasker, ZeroShotClassifier. Offsets go out as byte offsets into the
 // UTF-8 of the input string; the JS adapters turn them into string indices.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -14,6 +14,7 @@
 #include "tasks/question_answering.h"
 #include "tasks/text_classification.h"
 #include "tasks/token_classification.h"
+#include "tasks/zero_shot_classification.h"
 
 using emscripten::val;
 using pf_js::guarded;
@@ -169,6 +170,29 @@ class JsFillMasker {
   std::unique_ptr<pf::FillMasker> impl;
 };
 
+class JsZeroShotClassifier {
+ public:
+  static JsZeroShotClassifier* load(std::string config, val weights, std::string vocab, std::string dtype) {
+    return guarded([&] {
+      return new JsZeroShotClassifier{load_task<pf::ZeroShotClassifier>(config, weights, vocab, dtype)};
+    });
+  }
+  // -> {labels, scores}, best first.
+  val run(std::string text, val candidates, std::string hypothesis_template, bool multi_label) const {
+    return guarded([&] {
+      const pf::ZeroShotResult r = impl->run(text, pf_js::strings_from_js(candidates, "candidate_labels"),
+                                             hypothesis_template, multi_label);
+      val out = val::object();
+      out.set("labels", pf_js::string_array(r.labels));
+      val scores = val::array();
+      for (float s : r.scores) scores.call<void>("push", val(s));
+      out.set("scores", scores);
+      return out;
+    });
+  }
+  std::unique_ptr<pf::ZeroShotClassifier> impl;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(pocketformer_encoder_tasks) {
@@ -187,4 +211,7 @@ EMSCRIPTEN_BINDINGS(pocketformer_encoder_tasks) {
   emscripten::class_<JsFillMasker>("FillMasker")
       .class_function("load", &JsFillMasker::load, allow_raw_pointers())
       .function("run", &JsFillMasker::run);
+  emscripten::class_<JsZeroShotClassifier>("ZeroShotClassifier")
+      .class_function("load", &JsZeroShotClassifier::load, allow_raw_pointers())
+      .function("run", &JsZeroShotClassifier::run);
 }

@@ -149,6 +149,29 @@ for (const arch of ['bert', 'distilbert']) {
   });
 }
 
+for (const arch of ['bert', 'distilbert']) {
+  test(`zero-shot-classification (${arch} NLI): entailment ranking matches the reference`, async () => {
+    const { files, ref } = model(`${arch}-nli`);
+    const classifier = await pipeline('zero-shot-classification', files);
+    try {
+      for (const c of ref.zero_shot) {
+        const got = await classifier(c.text, c.candidates, {
+          hypothesis_template: c.template, multi_label: c.multi_label,
+        });
+        assert.equal(got.sequence, c.text);
+        assert.deepEqual(got.labels, c.result.labels, c.text.slice(0, 30));
+        got.scores.forEach((s, i) => assertClose(s, c.result.scores[i], `${c.text.slice(0, 30)} ${i}`));
+      }
+      const c = ref.zero_shot[0];
+      const joined = await classifier([c.text], c.candidates.join(', '));
+      assert.deepEqual(joined[0].labels, c.result.labels);
+      await assert.rejects(classifier('x', []), { code: 'INVALID_ARGUMENT' });
+    } finally {
+      await classifier.dispose();
+    }
+  });
+}
+
 test('int8 and q4 task models load and answer (dtype option)', async () => {
   const { files, ref } = model('bert-seq-cls');
   for (const dtype of ['int8', 'q4']) {

@@ -18,6 +18,7 @@
 #include "tasks/text_classification.h"
 #include "tasks/token_classification.h"
 #include "tasks/wordpiece_text.h"
+#include "tasks/zero_shot_classification.h"
 #include "test_helpers.h"
 
 namespace {
@@ -115,7 +116,7 @@ void check_predictions(const std::vector<std::vector<pf::MaskPrediction>>& got, 
 TEST_CASE("text-classification heads match the reference (logits and pipeline ranking)",
           "[heads][text-classification]") {
   const std::string name = GENERATE(as<std::string>(), "bert-seq-cls", "distilbert-seq-cls",
-                                    "bert-multi-label", "distilbert-multi-label");
+                                    "bert-multi-label", "distilbert-multi-label", "bert-nli");
   pf::set_num_threads(GENERATE(1, 2));
   const ModelFiles m = read_model(name);
   const auto classifier = load<pf::TextClassifier>(m);
@@ -263,6 +264,35 @@ TEST_CASE("fill-mask matches the reference (masked-LM logits, top-k, targets, se
     }
   }
   CHECK_THROWS_AS(unmasker->run("no mask here", 5, {}), pf::Error);
+}
+
+TEST_CASE("zero-shot-classification matches the reference (pair logits, entailment ranking)",
+          "[heads][zero-shot]") {
+  const std::string name = GENERATE(as<std::string>(), "bert-nli", "distilbert-nli");
+  const ModelFiles m = read_model(name);
+  const auto zs = load<pf::ZeroShotClassifier>(m);
+  CHECK(zs->entailment_id() == m.ref["model"]["entailment_id"].get<size_t>());
+  REQUIRE(m.ref["zero_shot"].size() >= 3);
+  for (const json& c : m.ref["zero_shot"]) {
+    const std::string text = c["text"], tmpl = c["template"];
+    const auto candidates = c["candidates"].get<std::vector<std::string>>();
+    const bool multi = c["multi_label"];
+    INFO(name << ": '" << text.substr(0, 50) << "' multi_label " << multi);
+    const std::vector<float> logits = zs->pair_logits(text, zs->hypotheses(candidates, tmpl));
+    CHECK(max_abs_diff(logits.data(), c["logits"]) <= 1e-4);
+    for (const pf::ZeroShotResult& got :
+         {pf::rank_zero_shot(floats(c["logits"]), zs->labels().size(), candidates,
+                             zs->entailment_id(), multi),
+          zs->run(text, candidates, tmpl, multi)}) {
+      CHECK(got.labels == c["result"]["labels"].get<std::vector<std::string>>());
+      REQUIRE(got.scores.size() == candidates.size());
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        CHECK(std::fabs(got.scores[i] - c["result"]["scores"][i].get<double>()) <= 1e-4);
+      }
+    }
+  }
+  CHECK_THROWS_AS(zs->run("text", {"a"}, "no slot", false), pf::Error);
+  CHECK_THROWS_AS(zs->run("text", {}, "This is {}.", false), pf::Error);
 }
 
 TEST_CASE("task checkpoints without their head fail with a clear error", "[heads]") {

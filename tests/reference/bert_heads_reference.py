@@ -23,6 +23,9 @@ alongside bert_tokenizer.py's tokens and checked against them).
 Output JSON: {"model": {...}, "task", "labels", "cases": [...]}, case layout
 per task (offsets/start/end are code point indices into the text):
   text-classification  {text, input_ids, logits, results: {top1, top2, all, all_sigmoid, all_none}}
+                       NLI models (an "entail..." label) also get "zero_shot": [{text, candidates,
+                       template, multi_label, pairs: [{input_ids, token_type_ids}], logits
+                       (flat [candidates, labels]), result: {labels, scores}}]
   token-classification {text, input_ids, offsets, logits (flat [seq, labels]),
                         entities: {none, simple, first, average, max}}
   question-answering   {question, context, options, windows: [{input_ids, token_type_ids,
@@ -70,6 +73,12 @@ QA_CASES = [
     ("what did the fox do?", br.LONG_TEXT, {"top_k": 3, "doc_stride": 32, "max_answer_len": 5}),
     ("Is it café?", "Café naïve résumé, said the old man! 我爱中国 cat.", {"top_k": 4}),
     ("what?", " ".join(br.LONG_TEXT.split()[:60]), {"max_seq_len": 48, "doc_stride": 16, "top_k": 2}),
+]
+ZERO_SHOT_CASES = [
+    ("The cat sat on the mat.", ["animals", "sports", "the weather"], "This example is {}.", False),
+    ("The cat sat on the mat.", ["animals", "sports", "the weather"], "This example is {}.", True),
+    ("Café naïve résumé, said the old man!", ["food"], "This example is {}.", False),
+    (br.LONG_TEXT, ["river", "house", "music", "dog"], "The story is about {}.", False),
 ]
 MASK_CASES = [
     ("The cat sat on the [MASK].", ["mat", "dog", "house", "zorblax"]),
@@ -237,8 +246,8 @@ def lin(x, W, name):
     return x @ W[name + ".weight"].T + W[name + ".bias"]
 
 
-def seq_cls_logits(cfg, P, W, ids, am):
-    h, pooled = encoder(cfg, P, ids, am)
+def seq_cls_logits(cfg, P, W, ids, am, tt=None):
+    h, pooled = encoder(cfg, P, ids, am, tt)
     if cfg["model_type"] == "bert":
         return lin(pooled, W, "classifier")
     return lin(torch.relu(lin(h[:, 0], W, "pre_classifier")), W, "classifier")
@@ -273,6 +282,19 @@ def classify(logits, labels, function, top_k):
     d = [{"label": labels[i], "score": float(s)} for i, s in enumerate(scores)]
     d.sort(key=lambda x: x["score"], reverse=True)
     return d if top_k is None else d[:top_k]
+
+
+def zero_shot(logits, candidates, entailment_id, multi_label):
+    """ZeroShotClassificationPipeline.postprocess for one sequence."""
+    if multi_label or len(candidates) == 1:
+        contradiction_id = -1 if entailment_id == 0 else 0
+        ec = logits[..., [contradiction_id, entailment_id]]
+        scores = (np.exp(ec) / np.exp(ec).sum(-1, keepdims=True))[..., 1]
+    else:
+        e = logits[..., entailment_id]
+        scores = np.exp(e) / np.exp(e).sum(-1, keepdims=True)
+    top = list(reversed(scores.argsort()))
+    return {"labels": [candidates[i] for i in top], "scores": [float(scores[i]) for i in top]}
 
 
 def get_tag(name):
@@ -497,6 +519,25 @@ def main(argv=None):
                                       "all_sigmoid": classify(logits, labels, "sigmoid", None),
                                       "all_none": classify(logits, labels, "none", None)}})
         extra = {"default_function": default}
+        entail = [i for i, l in enumerate(labels) if l.lower().startswith("entail")]
+        if entail:
+            zs = []
+            for text, candidates, template, multi in ZERO_SHOT_CASES:
+                premise = [tok.vocab[t] for t in tok.tokenize(text)]
+                pairs, rows = [], []
+                for c in candidates:
+                    hyp = [tok.vocab[t] for t in tok.tokenize(template.replace("{}", c))]
+                    keep = premise[:tok.max_length - len(hyp) - 3]  # truncation="only_first"
+                    ids = [tok.vocab[tok.cls]] + keep + [tok.vocab[tok.sep]] + hyp + [tok.vocab[tok.sep]]
+                    tt = [0] * (len(keep) + 2) + [1 if bert else 0] * (len(hyp) + 1)
+                    pairs.append({"input_ids": ids, "token_type_ids": tt})
+                    rows.append(seq_cls_logits(cfg, P, W, [ids], [[1] * len(ids)], [tt])[0].numpy())
+                logits = np.stack(rows)
+                zs.append({"text": text, "candidates": candidates, "template": template,
+                           "multi_label": multi, "pairs": pairs, "logits": floats(logits),
+                           "result": zero_shot(logits, candidates, entail[0], multi)})
+            extra["entailment_id"] = entail[0]
+            extra["zero_shot"] = zs
     elif arch.endswith("ForTokenClassification"):
         task = "token-classification"
         for text in NER_TEXTS:
@@ -550,9 +591,12 @@ def main(argv=None):
     else:
         raise ValueError("unsupported architecture " + arch)
 
+    zero_shot_cases = extra.pop("zero_shot", None)
     out = {"model": {"architecture": arch, "model_type": cfg["model_type"],
                      "vocab_size": cfg["vocab_size"], "reference_dtype": "float64", **extra},
            "task": task, "labels": labels, "cases": cases}
+    if zero_shot_cases is not None:
+        out["zero_shot"] = zero_shot_cases
     with open(a.out, "w", encoding="utf-8") as f:
         f.write(json.dumps(out, ensure_ascii=False) + "\n")
     print("%s (%s): %d cases, wrote %s (%d bytes) in %.2fs"

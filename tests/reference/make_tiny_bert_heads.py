@@ -7,7 +7,8 @@ make_tiny_distilbert.py behind its task prefix, plus a head.
                             --head seq-cls|multi-label|token-cls|qa|mlm [--seed 0]
 
 Heads (tensor names as modeling_bert.py / modeling_distilbert.py save them):
-  seq-cls / multi-label  BERT: bert.pooler.dense + classifier   (BertForSequenceClassification)
+  seq-cls / multi-label / nli (labels contradiction, neutral, entailment)
+                         BERT: bert.pooler.dense + classifier   (BertForSequenceClassification)
                          DistilBERT: pre_classifier + classifier (DistilBertForSequenceClassification)
                          multi-label adds problem_type multi_label_classification
   token-cls              classifier [labels, H]                  (*ForTokenClassification)
@@ -39,6 +40,7 @@ LABELS = {
     "seq-cls": ["negative", "neutral", "positive"],
     "multi-label": ["sports", "politics", "tech", "music"],
     "token-cls": ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"],
+    "nli": ["contradiction", "neutral", "entailment"],  # MNLI order, as zero-shot models have
 }
 ARCHITECTURES = {
     ("bert", "seq-cls"): "BertForSequenceClassification",
@@ -46,6 +48,8 @@ ARCHITECTURES = {
     ("bert", "token-cls"): "BertForTokenClassification",
     ("bert", "qa"): "BertForQuestionAnswering",
     ("bert", "mlm"): "BertForMaskedLM",
+    ("bert", "nli"): "BertForSequenceClassification",
+    ("distilbert", "nli"): "DistilBertForSequenceClassification",
     ("distilbert", "seq-cls"): "DistilBertForSequenceClassification",
     ("distilbert", "multi-label"): "DistilBertForSequenceClassification",
     ("distilbert", "token-cls"): "DistilBertForTokenClassification",
@@ -66,7 +70,7 @@ def head_weights(arch, head, H, seed):
         w[name + ".weight"] = (1.0 + 0.1 * rng.standard_normal(H)).astype(np.float32)
         w[name + ".bias"] = (0.1 * rng.standard_normal(H)).astype(np.float32)
 
-    if head in ("seq-cls", "multi-label"):
+    if head in ("seq-cls", "multi-label", "nli"):
         if arch == "distilbert":
             lin("pre_classifier", H, H)
         lin("classifier", len(LABELS[head]), H)
@@ -88,7 +92,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--arch", required=True, choices=["bert", "distilbert"])
-    ap.add_argument("--head", required=True, choices=["seq-cls", "multi-label", "token-cls", "qa", "mlm"])
+    ap.add_argument("--head", required=True, choices=["seq-cls", "multi-label", "nli", "token-cls", "qa", "mlm"])
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
 
@@ -98,7 +102,7 @@ def main(argv=None):
         base = argparse.Namespace(
             seed=a.seed, hidden=64, layers=2, heads=4, intermediate=128, max_pos=128, dtype="F32")
         enc = mtb.make_weights(base, V)
-        if a.head not in ("seq-cls", "multi-label"):
+        if a.head not in ("seq-cls", "multi-label", "nli"):
             enc = {k: v for k, v in enc.items() if not k.startswith("pooler.")}
         config = mtb.make_config(base, V)
         prefix, H = "bert.", base.hidden

@@ -246,12 +246,34 @@ export interface FillMaskPipeline extends TaskPipelineBase {
   readonly task: 'fill-mask';
 }
 
+export interface ZeroShotClassificationOutput {
+  sequence: string;
+  /** Best first. */
+  labels: string[];
+  scores: number[];
+}
+
+export interface ZeroShotClassificationOptions {
+  /** Default 'This example is {}.' */
+  hypothesis_template?: string;
+  /** Score each label on its own (entailment vs contradiction). Default false. */
+  multi_label?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ZeroShotClassificationPipeline extends TaskPipelineBase {
+  (texts: string, candidate_labels: string | string[], options?: ZeroShotClassificationOptions): Promise<ZeroShotClassificationOutput>;
+  (texts: string[], candidate_labels: string | string[], options?: ZeroShotClassificationOptions): Promise<ZeroShotClassificationOutput[]>;
+  readonly task: 'zero-shot-classification';
+}
+
 export type Task =
   | 'feature-extraction' | 'embeddings'
   | 'text-classification' | 'sentiment-analysis'
   | 'token-classification' | 'ner'
   | 'question-answering'
-  | 'fill-mask';
+  | 'fill-mask'
+  | 'zero-shot-classification';
 
 /**
  * Loads a model for a task.
@@ -284,11 +306,16 @@ export function pipeline(
   options?: PipelineOptions,
 ): Promise<FillMaskPipeline>;
 export function pipeline(
+  task: 'zero-shot-classification',
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<ZeroShotClassificationPipeline>;
+export function pipeline(
   task: string,
   model: string | URL | ModelFiles,
   options?: PipelineOptions,
 ): Promise<FeatureExtractionPipeline | TextClassificationPipeline | TokenClassificationPipeline |
-  QuestionAnsweringPipeline | FillMaskPipeline>;
+  QuestionAnsweringPipeline | FillMaskPipeline | ZeroShotClassificationPipeline>;
 
 /** Frees every model and stops the runtimes (threads, workers); lets Node exit. */
 export function shutdown(): void;

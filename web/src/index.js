@@ -14,6 +14,7 @@ import { FillMaskPipeline } from './pipelines/fill-mask.js';
 import { QuestionAnsweringPipeline } from './pipelines/question-answering.js';
 import { TextClassificationPipeline } from './pipelines/text-classification.js';
 import { TokenClassificationPipeline } from './pipelines/token-classification.js';
+import { ZeroShotClassificationPipeline } from './pipelines/zero-shot-classification.js';
 import { Tensor } from './tensor.js';
 import {
   IS_NODE,
@@ -81,6 +82,7 @@ const TASKS = {
       ['token-classification', TokenClassificationPipeline],
       ['question-answering', QuestionAnsweringPipeline],
       ['fill-mask', FillMaskPipeline],
+      ['zero-shot-classification', ZeroShotClassificationPipeline],
     ]).map(([task, Pipeline]) => [task, {
       adapter: task,
       required: ['config.json', 'model.safetensors', 'vocab.txt'],
@@ -98,6 +100,7 @@ const TASK_ALIASES = {
   ner: 'token-classification',
   'question-answering': 'question-answering',
   'fill-mask': 'fill-mask',
+  'zero-shot-classification': 'zero-shot-classification',
 };
 // Weight precision chosen at load; the runtime quantizes f32/f16/bf16 weights
 // itself (int8 per channel, or 4-bit per channel), activations stay dynamic.
@@ -169,7 +172,8 @@ function rejectOnAbort(promise, signal) {
 
 /**
  * Creates a pipeline: 'feature-extraction' ('embeddings'), 'text-classification'
- * ('sentiment-analysis'), 'token-classification' ('ner'), 'question-answering', 'fill-mask'.
+ * ('sentiment-analysis'), 'token-classification' ('ner'), 'question-answering', 'fill-mask',
+ * 'zero-shot-classification'.
  * @param {string} task
  * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
  * @param {{progress_callback?: (event: object) => void, signal?: AbortSignal,

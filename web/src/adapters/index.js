@@ -5,6 +5,7 @@ import { fillMask } from './fill-mask.js';
 import { questionAnswering } from './question-answering.js';
 import { textClassification } from './text-classification.js';
 import { tokenClassification } from './token-classification.js';
+import { zeroShotClassification } from './zero-shot-classification.js';
 
 /** @type {Record<string, {load: Function}>} */
 export const ADAPTERS = {
@@ -13,4 +14,5 @@ export const ADAPTERS = {
   'token-classification': tokenClassification,
   'question-answering': questionAnswering,
   'fill-mask': fillMask,
+  'zero-shot-classification': zeroShotClassification,
 };
