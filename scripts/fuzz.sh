@@ -41,6 +41,7 @@ seed llama2c $TD/tiny-llama-micro/model.bin $TD/tiny-llama/model.bin
 seed gguf $TD/gguf/*.gguf $TD/gguf/bad/*.gguf ../shared/fixtures/tokenizers/llama.cpp-vocab/*.gguf
 seed sentencepiece $TD/spm/tok512.model $TD/spm/tok512-special.model ../shared/fixtures/models/stories260K/tok512.bin
 seed tokenizer_json $TD/tokenizers/{llama3-style,components,metaspace-bpe,whitespace-bpe}/tokenizer.json
+seed task_text $TD/tiny-heads/bert-token-cls/config.json $TD/tiny-heads/bert-multi-label/config.json $TD/bad-models/*/config.json
 
 mkdir -p build/fuzz-artifacts
 failed=0

@@ -47,5 +47,11 @@ fi
 # tokenizer.json files: GPT-2 / BERT converted from the fixtures (when
 # present) and hand-built ones exercising the other pipeline components.
 $PY tests/reference/make_tokenizer_json.py --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/tokenizers"
+# Task checkpoints (heads) for BERT and DistilBERT, with their references.
+for arch in bert distilbert; do
+  for head in seq-cls multi-label nli token-cls qa mlm; do
+    $PY tests/reference/make_tiny_bert_heads.py --out "$OUT/tiny-heads/$arch-$head" --arch $arch --head $head > /dev/null
+    $PY tests/reference/bert_heads_reference.py --model "$OUT/tiny-heads/$arch-$head" --out "$OUT/tiny-heads/$arch-$head/reference.json"
+  done
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2
