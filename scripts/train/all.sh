@@ -20,17 +20,22 @@ nice -n 10 /usr/bin/python3 scripts/train/wordpiece_train.py --input build/train
 bash scripts/train/encoder-all.sh
 bash scripts/train/lm-all.sh
 /usr/bin/python3 scripts/train/check_tokenizer_json.py demo/models/tiny-lm-student build/train-data
+# the exported encoders against the float64 reference, then in our runtime (needs dist/:
+# `bash scripts/build.sh wasm`, or a copy of a built dist/)
+for m in lang-id-student lang-id-pruned; do
+  (cd scripts/train && nice -n 10 /usr/bin/python3 reference_embeddings.py ../../demo/models/$m \
+    ../../build/train-data/langid/test.tsv 50 ../../build/work/$m-reference.json)
+done
 if [ -e dist/pocketformer-simd-mt.wasm ]; then
-  echo '{' > build/work/runtime-speed.json
-  first=1
-  for m in lang-id-student lang-id-pruned; do
-    [ $first = 1 ] || echo ',' >> build/work/runtime-speed.json
-    first=0
-    echo "\"$m\": [" >> build/work/runtime-speed.json
-    node scripts/train/runtime_speed.mjs demo/models/$m build/train-data/langid/test.tsv 50 \
-      | paste -sd, >> build/work/runtime-speed.json
-    echo ']' >> build/work/runtime-speed.json
-  done
-  echo '}' >> build/work/runtime-speed.json
+  /usr/bin/python3 - <<'PY'
+import json, subprocess
+out = {}
+for m in ("lang-id-student", "lang-id-pruned"):
+    res = subprocess.run(["node", "scripts/train/runtime_speed.mjs", "demo/models/" + m,
+                          "build/work/%s-reference.json" % m], check=True, capture_output=True, text=True)
+    out[m] = [json.loads(l) for l in res.stdout.splitlines() if l.startswith("{")]
+json.dump(out, open("build/work/runtime-speed.json", "w"), indent=1)
+print(json.dumps(out))
+PY
 fi
 /usr/bin/python3 scripts/train/make_cards.py build/work demo/models

@@ -70,7 +70,7 @@ def train(model, ids, steps, lr, gen, teacher=None, batch=16):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
-        if step % 50 == 0 or step == steps - 1:
+        if step % 10 == 0 or step == steps - 1:
             log("step %d/%d loss %.3f ce %.3f (%.2fs/step)" % (
                 step, steps, loss.item(), ce.item(), (time.time() - t0) / (step + 1)))
     model.eval()
@@ -142,7 +142,7 @@ def main():
     ap.add_argument("--work", default="build/work")
     ap.add_argument("--out", default="demo/models")
     ap.add_argument("--teacher-steps", type=int, default=150)
-    ap.add_argument("--student-steps", type=int, default=150)
+    ap.add_argument("--student-steps", type=int, default=40)
     args = ap.parse_args()
     common.setup(4321)
     gen = torch.Generator().manual_seed(4321)
@@ -170,7 +170,8 @@ def main():
         torch.save(s.state_dict(), spath)
         times["student_min"] = timer.minutes()
     else:
-        results = {"times_min": times}
+        results = {"times_min": times,
+                   "steps": {"teacher_steps": args.teacher_steps, "student_steps": args.student_steps}}
         for name, kw, path, folder in (("teacher", TEACHER, tpath, None),
                                        ("student", STUDENT, spath, "tiny-lm-student")):
             m = make(kw, V)
