@@ -20,6 +20,8 @@ nice -n 10 /usr/bin/python3 scripts/train/wordpiece_train.py --input build/train
 bash scripts/train/encoder-all.sh
 bash scripts/train/lm-all.sh
 /usr/bin/python3 scripts/train/check_tokenizer_json.py demo/models/tiny-lm-student build/train-data
+(cd scripts/train && nice -n 10 /usr/bin/python3 lm_reference.py ../../demo/models/tiny-lm-student \
+  ../../build/work/tiny-lm-student-reference.json)
 # the exported encoders against the float64 reference, then in our runtime (needs dist/:
 # `bash scripts/build.sh wasm`, or a copy of a built dist/)
 for m in lang-id-student lang-id-pruned; do
