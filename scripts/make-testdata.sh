@@ -35,6 +35,17 @@ $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-micro" --seed 3 --
 for m in tiny-llama tiny-llama-tied tiny-qwen2; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
+# GPT-2: bare GPT2Model names (F32, 3 layers); the GPT2LMHeadModel
+# "transformer." prefix in F16 with the old attn.bias buffers; untied with
+# erf GELU and a custom n_inner (BF16).
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2" --seed 0
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2-f16" --seed 1 --n-embd 96 --layers 2 --dtype F16 --prefix transformer. --buffers
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2-untied" --seed 2 --layers 2 --n-inner 100 --activation gelu --untied --dtype BF16
+# A micro GPT-2 (~3 KB, the shapes fuzz_gpt2_load assumes): its fuzz seed.
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2-micro" --seed 3 --vocab-size 16 --n-embd 8 --layers 1 --heads 2 --positions 8
+for m in tiny-gpt2 tiny-gpt2-f16 tiny-gpt2-untied; do
+  $PY tests/reference/gpt2_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
+done
 # SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
 # llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
 # seeded random text for them and for sentencepiece's test models.

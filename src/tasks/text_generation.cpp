@@ -3,7 +3,10 @@
 #include "core/error.h"
 #include "formats/llama2c.h"
 #include "formats/safetensors.h"
+#include "models/gpt2.h"
 #include "models/hf_decoder_weights.h"
+#include "models/hf_gpt2_weights.h"
+#include "models/llama.h"
 
 namespace pf {
 
@@ -38,7 +41,11 @@ std::unique_ptr<TextGeneration> TextGeneration::load_hf(const std::string& confi
     }
     t->tokenizer_ = make_text_tokenizer(std::move(tokenizer));
   }
-  t->model_ = LlamaModel::load(config, HfDecoderWeights(config, file), format);
+  if (config.model_type == "gpt2") {
+    t->model_ = Gpt2Model::load(config, HfGpt2Weights(config, file), format);
+  } else {
+    t->model_ = LlamaModel::load(config, HfDecoderWeights(config, file), format);
+  }
   t->generator_.reset(new Generator(*t->model_));
   return t;
 }

@@ -1,7 +1,8 @@
-// text-generation: a Llama-family model, its tokenizer when we have one
-// (llama2.c tokenizer.bin), and a Generator, loaded from the files users
-// have: a llama2.c checkpoint + tokenizer.bin, or a HF config.json +
-// model.safetensors (token ids then come from the caller's tokenizer).
+// text-generation: a decoder model (Llama family or GPT-2), its tokenizer
+// when we have one (llama2.c tokenizer.bin), and a Generator, loaded from
+// the files users have: a llama2.c checkpoint + tokenizer.bin, or a HF
+// config.json + model.safetensors (token ids then come from the caller's
+// tokenizer).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/llama.h"
+#include "models/decoder_model.h"
 #include "tasks/generation.h"
 #include "tokenizers/text_tokenizer.h"
 
@@ -23,6 +24,8 @@ class TextGeneration {
                                                       const uint8_t* tokenizer,
                                                       size_t tokenizer_size, WeightFormat format,
                                                       int64_t max_context = 0);
+  // Dispatches on config.json's model_type: llama / qwen2 -> LlamaModel,
+  // gpt2 -> Gpt2Model.
   // tokenizer_json: the folder's tokenizer.json ("" = none: ids only).
   static std::unique_ptr<TextGeneration> load_hf(const std::string& config_json,
                                                  const uint8_t* safetensors,
@@ -30,7 +33,7 @@ class TextGeneration {
                                                  int64_t max_context = 0,
                                                  std::string_view tokenizer_json = {});
 
-  LlamaModel& model() { return *model_; }
+  DecoderModel& model() { return *model_; }
   Generator& generator() { return *generator_; }
   bool has_tokenizer() const { return tokenizer_ != nullptr; }
   // Throws kInvalidArgument when there is no tokenizer.
@@ -39,7 +42,7 @@ class TextGeneration {
   GenerationOptions default_options() const;
 
  private:
-  std::unique_ptr<LlamaModel> model_;
+  std::unique_ptr<DecoderModel> model_;
   std::unique_ptr<TextTokenizer> tokenizer_;
   std::unique_ptr<Generator> generator_;
 };
