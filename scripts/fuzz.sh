@@ -39,13 +39,14 @@ seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
 seed wordpiece $TD/tiny-bert/vocab.txt
 seed llama2c $TD/tiny-llama/model.bin
 seed gguf $TD/gguf/*.gguf $TD/gguf/bad/*.gguf ../shared/fixtures/tokenizers/llama.cpp-vocab/*.gguf
+seed gguf_model $TD/tiny-llama/model.gguf $TD/tiny-llama/model-q8_0.gguf $TD/tiny-qwen2/model.gguf
 
 mkdir -p build/fuzz-artifacts
 failed=0
 for t in "${targets[@]}"; do
   echo "=== fuzz_$t for ${seconds}s" >&2
   max_len=4096
-  [[ $t == safetensors || $t == model_load || $t == llama2c ]] && max_len=600000
+  [[ $t == safetensors || $t == model_load || $t == llama2c || $t == gguf_model ]] && max_len=600000
   [[ $t == gguf ]] && max_len=65536
   if ! PF_FUZZ_MODEL_DIR=$TD/tiny-bert build/fuzz/fuzz_$t build/fuzz-corpus/$t \
       -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=4096 -print_final_stats=1 \

@@ -33,6 +33,12 @@ $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-qwen2" --seed 2 --arch q
 for m in tiny-llama tiny-llama-tied tiny-qwen2; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
+# The same decoders as llama.cpp-style GGUFs written in Python (q/k rows
+# permuted to interleaved RoPE for llama), for the GGUF loader's tests.
+for m in tiny-llama tiny-llama-tied tiny-qwen2; do
+  $PY tests/reference/make_tiny_gguf.py --model "$OUT/$m" --out "$OUT/$m/model.gguf"
+done
+$PY tests/reference/make_tiny_gguf.py --model "$OUT/tiny-llama" --out "$OUT/tiny-llama/model-q8_0.gguf" --type Q8_0
 # SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
 # llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
 # seeded random text for them and for sentencepiece's test models.
