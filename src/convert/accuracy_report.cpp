@@ -180,7 +180,7 @@ std::string AccuracyReport::to_table() const {
        sample_source + ")\n";
   row("", "original (f32)", "converted");
   row("weights size (MB)", fmt("%.3f", bytes_before / 1e6), fmt("%.3f", bytes_after / 1e6));
-  row("perplexity", fmt("%.4f", perplexity_before), fmt("%.4f", perplexity_after));
+  row("perplexity", fmt("%.6g", perplexity_before), fmt("%.6g", perplexity_after));
   row("decode speed (tokens/s)", fmt("%.1f", tokens_per_s_before), fmt("%.1f", tokens_per_s_after));
   row("logit cosine mean / min", "", fmt("%.6f", cosine_mean) + " / " + fmt("%.6f", cosine_min));
   row("logit max |diff|", "", fmt("%.3g", max_abs_diff));
