@@ -69,6 +69,11 @@ DecoderConfig decoder_config_from_gguf(const GgufFile& f, int64_t max_context) {
     fail(ErrorCode::kUnsupported, f.file_name() + ": partial RoPE (rope.dimension_count != head dim)"
                                                   " is not supported");
   }
+  // Llama 3.1-style frequency factors arrive as a tensor, not a key.
+  if (f.find_tensor("rope_freqs.weight") != nullptr) {
+    fail(ErrorCode::kUnsupported, f.file_name() + ": rope_freqs.weight (Llama 3.1 RoPE frequency "
+                                                  "scaling) is not supported yet");
+  }
   c.rope_layout = arch == "llama" ? RopeLayout::kInterleaved : RopeLayout::kHalfSplit;
   if (f.has(p + "vocab_size")) {
     c.vocab_size = int_key(f, p + "vocab_size", 1, 1 << 22);

@@ -381,6 +381,7 @@ struct TinyGguf {
   bool wrong_q_shape = false;
   bool short_scores = false;
   bool bad_context = false;
+  bool rope_freqs = false;
 
   std::vector<uint8_t> build() const {
     pf::GgufWriter w;
@@ -415,6 +416,7 @@ struct TinyGguf {
     add("blk.0.ffn_up.weight", {D, F});
     if (!drop_ffn_down) add("blk.0.ffn_down.weight", {F, D});
     add("output_norm.weight", {D});
+    if (rope_freqs) add("rope_freqs.weight", {D / head_count / 2});
     return w.finish();
   }
 };
@@ -452,6 +454,9 @@ TEST_CASE("Hostile GGUF models fail with coded errors", "[gguf_model]") {
   g = TinyGguf();
   g.short_scores = true;
   CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);
+  g = TinyGguf();
+  g.rope_freqs = true;
+  CHECK(load_error(g) == pf::ErrorCode::kUnsupported);
   g = TinyGguf();
   g.bad_context = true;
   CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);
