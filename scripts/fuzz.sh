@@ -44,13 +44,14 @@ seed gguf $TD/gguf/*.gguf $TD/gguf/bad/*.gguf ../shared/fixtures/tokenizers/llam
 seed sentencepiece $TD/spm/tok512.model $TD/spm/tok512-special.model ../shared/fixtures/models/stories260K/tok512.bin
 seed tokenizer_json $TD/tokenizers/{llama3-style,components,metaspace-bpe,whitespace-bpe}/tokenizer.json
 seed task_text $TD/tiny-heads/bert-token-cls/config.json $TD/tiny-heads/bert-multi-label/config.json $TD/bad-models/*/config.json
+seed gguf_model $TD/tiny-llama/model.gguf $TD/tiny-llama/model-q8_0.gguf $TD/tiny-qwen2/model.gguf
 
 mkdir -p build/fuzz-artifacts
 failed=0
 for t in "${targets[@]}"; do
   echo "=== fuzz_$t for ${seconds}s" >&2
   max_len=4096
-  [[ $t == safetensors || $t == model_load || $t == llama2c ]] && max_len=600000
+  [[ $t == safetensors || $t == model_load || $t == llama2c || $t == gguf_model ]] && max_len=600000
   [[ $t == gguf ]] && max_len=65536
   [[ $t == tokenizer_json ]] && max_len=65536
   [[ $t == sentencepiece || $t == gpt2_load ]] && max_len=16384

@@ -46,6 +46,12 @@ $PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2-micro" --seed 3 --vo
 for m in tiny-gpt2 tiny-gpt2-f16 tiny-gpt2-untied; do
   $PY tests/reference/gpt2_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
+# The same decoders as llama.cpp-style GGUFs written in Python (q/k rows
+# permuted to interleaved RoPE for llama), for the GGUF loader's tests.
+for m in tiny-llama tiny-llama-tied tiny-qwen2; do
+  $PY tests/reference/make_tiny_gguf.py --model "$OUT/$m" --out "$OUT/$m/model.gguf"
+done
+$PY tests/reference/make_tiny_gguf.py --model "$OUT/tiny-llama" --out "$OUT/tiny-llama/model-q8_0.gguf" --type Q8_0
 # SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
 # llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
 # seeded random text for them and for sentencepiece's test models.
@@ -64,5 +70,6 @@ for arch in bert distilbert; do
     $PY tests/reference/make_tiny_bert_heads.py --out "$OUT/tiny-heads/$arch-$head" --arch $arch --head $head > /dev/null
     $PY tests/reference/bert_heads_reference.py --model "$OUT/tiny-heads/$arch-$head" --out "$OUT/tiny-heads/$arch-$head/reference.json"
   done
+done
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2

@@ -27,6 +27,14 @@ class TextGeneration {
   // Dispatches on config.json's model_type: llama / qwen2 -> LlamaModel,
   // gpt2 -> Gpt2Model.
   // tokenizer_json: the folder's tokenizer.json ("" = none: ids only).
+  // A llama.cpp-style GGUF ("llama"/"qwen2" architecture); its tokenizer
+  // from tokenizer.ggml.* when it is a SentencePiece ("llama") vocab — other
+  // vocab kinds load without a tokenizer, and tokenizer() then says why.
+  // `format` null: default_weight_format(file) (int8 for Q8_0, 4-bit for
+  // Q4_*, f32 for float files).
+  static std::unique_ptr<TextGeneration> load_gguf(const uint8_t* gguf, size_t gguf_size,
+                                                   const WeightFormat* format,
+                                                   int64_t max_context = 0);
   static std::unique_ptr<TextGeneration> load_hf(const std::string& config_json,
                                                  const uint8_t* safetensors,
                                                  size_t safetensors_size, WeightFormat format,
@@ -45,6 +53,7 @@ class TextGeneration {
   std::unique_ptr<DecoderModel> model_;
   std::unique_ptr<TextTokenizer> tokenizer_;
   std::unique_ptr<Generator> generator_;
+  std::string no_tokenizer_reason_;  // set when a file's tokenizer could not be built
 };
 
 }  // namespace pf
