@@ -13,7 +13,7 @@ if [[ -f "$OUT/.stamp" && "$(cat "$OUT/.stamp")" == "$hash" ]]; then
   echo "testdata up to date ($OUT)" >&2
   exit 0
 fi
-rm -rf "$OUT"/tiny-* "$OUT/bad-models"
+rm -rf "$OUT"/tiny-* "$OUT/bad-models" "$OUT/gguf" "$OUT/tokenizers"
 $PY tests/reference/make_tiny_bert.py --out "$OUT/tiny-bert" --seed 0
 $PY tests/reference/make_bad_models.py --good "$OUT/tiny-bert" --out "$OUT/bad-models" > /dev/null
 $PY tests/reference/bert_reference.py --model "$OUT/tiny-bert" --out "$OUT/tiny-bert/reference.json"
@@ -25,6 +25,28 @@ $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert" --seed 
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert" --out "$OUT/tiny-distilbert/reference.json"
 $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert-bf16" --seed 2 --dtype BF16 --prefix ''
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" --out "$OUT/tiny-distilbert-bf16/reference.json"
+# Llama-family decoders: GQA untied (F32), MQA tied (BF16, Llama 3's theta),
+# Qwen2 with q/k/v biases (tied, as Qwen2-0.5B).
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama" --seed 0 --llama2c
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-tied" --seed 1 --tied --kv-heads 1 --rope-theta 500000 --dtype BF16
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-qwen2" --seed 2 --arch qwen2 --tied --rope-theta 1000000 --rms-eps 1e-6
+# A micro llama2.c checkpoint (~1 KB): a fast seed for fuzz_llama2c.
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-micro" --seed 3 --vocab-size 16 --hidden 8 --layers 1 --heads 2 --kv-heads 1 --intermediate 12 --max-pos 8 --llama2c
+for m in tiny-llama tiny-llama-tied tiny-qwen2; do
+  $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
+done
+# SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
+# llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
+# seeded random text for them and for sentencepiece's test models.
+if [[ -d ../shared/fixtures ]]; then
+  $PY tests/reference/spm_reference.py --fixtures ../shared/fixtures --out "$OUT/spm" --count 5000
+fi
+# GGUF: every metadata value type and ggml tensor type, the dequantized
+# reference values, and hostile variants (bad/manifest.tsv).
+(cd tests/reference && $PY make_gguf_testdata.py --out "../../$OUT/gguf")
+# tokenizer.json files: GPT-2 / BERT converted from the fixtures (when
+# present) and hand-built ones exercising the other pipeline components.
+$PY tests/reference/make_tokenizer_json.py --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/tokenizers"
 # Task checkpoints (heads) for BERT and DistilBERT, with their references.
 for arch in bert distilbert; do
   for head in seq-cls multi-label nli token-cls qa mlm; do

@@ -80,7 +80,8 @@ void self_attention(const float* qkv, const uint8_t* key_mask, const AttentionSh
                     float* out) {
   std::vector<float> scratch(shape.batch * shape.heads * shape.seq * (shape.head_dim + 1));
   AttentionTask task{qkv, key_mask, shape, out, scratch.data()};
-  parallel_for(shape.batch * shape.heads, attention_head, &task);
+  parallel_for(shape.batch * shape.heads, attention_head, &task,
+               /*work=*/shape.batch * shape.heads * shape.seq * shape.seq * shape.head_dim * 2);
 }
 
 }  // namespace pf

@@ -136,7 +136,7 @@ size_t Linear::weight_bytes() const {
 
 void Linear::run(const float* x, size_t rows, float* y) const {
   if (rows == 0) return;
-  pthreadpool_t pool = thread_pool();
+  pthreadpool_t pool = thread_pool_for(rows * in_ * out_);
   if (format_ == WeightFormat::kF32) {
     check(xnn_reshape_fully_connected_nc_f32(fc_, rows, pool), "reshape fully_connected");
     check(xnn_setup_fully_connected_nc_f32(fc_, x, y), "setup fully_connected");

@@ -53,7 +53,7 @@ void layer_norm_row(void* context, size_t row) {
 void layer_norm(const float* x, const float* residual, size_t rows, size_t dim,
                 const float* gamma, const float* beta, float eps, float* out) {
   LayerNormTask task{x, residual, dim, gamma, beta, eps, out};
-  parallel_for(rows, layer_norm_row, &task);
+  parallel_for(rows, layer_norm_row, &task, /*work=*/rows * dim * 4);
 }
 
 void gelu_erf(float* x, size_t count) {
@@ -61,7 +61,7 @@ void gelu_erf(float* x, size_t count) {
   ensure_xnnpack();
   const xnn_status status = xnn_run_unary_elementwise_nc(
       xnn_unary_gelu, xnn_datatype_fp32, xnn_datatype_fp32, nullptr, nullptr, nullptr, 0,
-      /*batch_size=*/count, /*channels=*/1, 1, 1, thread_pool(), x, x);
+      /*batch_size=*/count, /*channels=*/1, 1, 1, thread_pool_for(count * 16), x, x);
   if (status != xnn_status_success) {
     fail(ErrorCode::kInternal, "XNNPACK gelu failed with status " + std::to_string((int)status));
   }

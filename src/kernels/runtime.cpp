@@ -54,8 +54,13 @@ size_t set_num_threads(size_t threads) {
 
 size_t num_threads() { return g_threads; }
 
-void parallel_for(size_t range, void (*fn)(void* context, size_t i), void* context) {
-  if (g_pool == nullptr || range <= 1) {
+pthreadpool_t thread_pool_for(size_t work) {
+  return work < kMinParallelWork ? nullptr : g_pool;
+}
+
+void parallel_for(size_t range, void (*fn)(void* context, size_t i), void* context,
+                  size_t work) {
+  if (thread_pool_for(work) == nullptr || range <= 1) {
     for (size_t i = 0; i < range; ++i) fn(context, i);
     return;
   }

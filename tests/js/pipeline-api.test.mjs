@@ -43,9 +43,10 @@ async function rejectsWithCode(promise, code, messagePart) {
 }
 
 test('unknown task -> UNSUPPORTED_TASK', async () => {
-  await rejectsWithCode(pipeline('text-generation', TINY), 'UNSUPPORTED_TASK', /text-generation/);
-  const err = await pipeline('translation', TINY).catch((e) => e);
-  assert.ok(err instanceof PocketformerError);
+  await rejectsWithCode(pipeline('translation', TINY), 'UNSUPPORTED_TASK', /translation/);
+  // A known task with files of another kind: a clear MODEL_NOT_FOUND naming what it needs.
+  await rejectsWithCode(
+    pipeline('text-generation', { 'vocab.txt': '[PAD]' }), 'MODEL_NOT_FOUND', /tokenizer\.bin/);
 });
 
 test("unsupported dtype -> UNSUPPORTED; f32 / int8 / q4 load", async () => {

@@ -306,6 +306,15 @@ export class Backend {
     }
   }
 
+  /** Live numbers about the runtime: wasm heap size, models loaded. */
+  stats() {
+    const Module = this.module;
+    return {
+      heapBytes: Module && Module.HEAPU8 ? Module.HEAPU8.length : 0,
+      models: this.models.size,
+    };
+  }
+
   dispose(handle) {
     const entry = this.models.get(handle);
     if (!entry) return false;

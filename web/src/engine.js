@@ -38,6 +38,10 @@ export class LocalEngine {
     return this.backend.dispose(handle);
   }
 
+  async stats() {
+    return this.backend.stats();
+  }
+
   close() {
     this.backend.close();
   }
@@ -226,6 +230,10 @@ export class WorkerEngine {
   async dispose(handle) {
     if (!this.worker) return false;
     return this.call_('dispose', { handle });
+  }
+
+  async stats() {
+    return this.call_('stats', {});
   }
 
   close() {

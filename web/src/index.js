@@ -10,6 +10,12 @@ import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
 import { LocalEngine, WorkerEngine } from './engine.js';
 import { FeatureExtractionPipeline } from './pipelines/feature-extraction.js';
+import { TextGenerationPipeline } from './pipelines/text-generation.js';
+import {
+  TEXT_GENERATION_FILES,
+  TEXT_GENERATION_LAYOUTS,
+  pickLayout,
+} from './adapters/text-generation.js';
 import { FillMaskPipeline } from './pipelines/fill-mask.js';
 import { QuestionAnsweringPipeline } from './pipelines/question-answering.js';
 import { TextClassificationPipeline } from './pipelines/text-classification.js';
@@ -76,6 +82,23 @@ const TASKS = {
     optional: [],
     Pipeline: FeatureExtractionPipeline,
   },
+  // Several layouts: fetch what exists, then check one is complete.
+  'text-generation': {
+    adapter: 'text-generation',
+    required: [],
+    optional: TEXT_GENERATION_FILES,
+    check(files, where) {
+      if (!pickLayout(files)) {
+        throw new PocketformerError(
+          'MODEL_NOT_FOUND',
+          `no text-generation model at ${where}: it needs ` +
+            TEXT_GENERATION_LAYOUTS.map((l) => `${l.required.join(' + ')} (${l.name})`).join(' or '),
+        );
+      }
+    },
+    pageState: chatTemplateOf,
+    Pipeline: TextGenerationPipeline,
+  },
   ...Object.fromEntries(
     /** @type {[string, any][]} */ ([
       ['text-classification', TextClassificationPipeline],
@@ -91,9 +114,28 @@ const TASKS = {
     }]),
   ),
 };
+
+// The chat template and its special tokens from tokenizer_config.json, kept on
+// the page side (templates are rendered with @huggingface/jinja there).
+function chatTemplateOf(files) {
+  const bytes = files['tokenizer_config.json'];
+  if (!bytes) return {};
+  let config;
+  try {
+    config = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new PocketformerError('BAD_CONFIG', 'tokenizer_config.json: not valid JSON');
+  }
+  const token = (t) => (typeof t === 'string' ? t : t && typeof t.content === 'string' ? t.content : '');
+  let template = config.chat_template;
+  if (Array.isArray(template)) template = template.find((t) => t && t.name === 'default')?.template;
+  if (typeof template !== 'string') return {};
+  return { chatTemplate: { template, bos_token: token(config.bos_token), eos_token: token(config.eos_token) } };
+}
 const TASK_ALIASES = {
   'feature-extraction': 'feature-extraction',
   embeddings: 'feature-extraction',
+  'text-generation': 'text-generation',
   'text-classification': 'text-classification',
   'sentiment-analysis': 'text-classification',
   'token-classification': 'token-classification',
@@ -171,9 +213,9 @@ function rejectOnAbort(promise, signal) {
 }
 
 /**
- * Creates a pipeline: 'feature-extraction' ('embeddings'), 'text-classification'
- * ('sentiment-analysis'), 'token-classification' ('ner'), 'question-answering', 'fill-mask',
- * 'zero-shot-classification'.
+ * Creates a pipeline: 'feature-extraction' ('embeddings'), 'text-generation',
+ * 'text-classification' ('sentiment-analysis'), 'token-classification' ('ner'),
+ * 'question-answering', 'fill-mask', 'zero-shot-classification'.
  * @param {string} task
  * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
  * @param {{progress_callback?: (event: object) => void, signal?: AbortSignal,
@@ -210,9 +252,12 @@ export async function pipeline(task, model, options = {}) {
   const files = await loadModelFiles(source, {
     env, emit, signal, required: spec.required, optional: spec.optional,
   });
+  spec.check?.(files.files, files.where);
+  const pageState = spec.pageState ? spec.pageState(files.files) : {};
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);
-  const loadPromise = engine.load(spec.adapter, files.files, { dtype }, { transfer: files.owned });
+  const loadPromise = engine.load(
+    spec.adapter, files.files, { dtype, maxContext: options.max_context }, { transfer: files.owned });
   let loaded;
   try {
     loaded = await rejectOnAbort(loadPromise, signal);
@@ -234,6 +279,7 @@ export async function pipeline(task, model, options = {}) {
       engine,
       handle: loaded.handle,
       signal,
+      ...pageState,
       info: {
         ...runtime,
         task: resolvedTask,

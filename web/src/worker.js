@@ -9,10 +9,11 @@
 //     op 'dispose'  args {handle}                               -> boolean
 //     op 'abort'    args {target}  stops request `target`: before it starts, or
 //                                  between steps of a long method (generation)
+//     op 'stats'    args {}                   -> {heapBytes, models}
 //     op 'ping'     args {}                                     -> 'pong'
 //   worker -> page  {id, event}   zero or more streamed partial results, then
 //                   {id, ok: true, result} | {id, ok: false, error: {code, message}}
-// Requests run one at a time in arrival order ('abort' jumps the queue).
+// Requests run one at a time in arrival order ('abort' and 'stats' jump the queue).
 // Every failure is posted back as {code, message} and the worker keeps serving.
 import { importNode } from './node.js';
 import { Backend } from './backend.js';
@@ -86,6 +87,11 @@ port.listen((msg) => {
   const { id, op, args } = msg;
   if (op === 'abort') {
     if (args && inFlight.has(args.target)) aborted.add(args.target);
+    return;
+  }
+  if (op === 'stats') {
+    // Answered at once, even while a long request (generation) runs.
+    port.post({ id, ok: true, result: backend ? backend.stats() : { heapBytes: 0, models: 0 } }, []);
     return;
   }
   inFlight.add(id);

@@ -109,6 +109,14 @@ export class Pipeline {
     });
   }
 
+  /**
+   * Live runtime numbers (not queued behind running requests):
+   * {heapBytes: current wasm heap size, models: models loaded in that runtime}.
+   */
+  runtimeStats() {
+    return this._engine.stats();
+  }
+
   /** Frees the model. Waiting requests are rejected; the one running finishes first. */
   async dispose() {
     if (this._disposed) return;

@@ -120,7 +120,8 @@ export class TextGenerationPipeline extends Pipeline {
           },
         },
       );
-      this.lastStats = result.stats;
+      // Details of the last call: new token ids, why it stopped, timings.
+      this.lastResult = { tokens: Array.from(result.ids), stopReason: result.stopReason, stats: result.stats };
       if (chat) {
         return [{ generated_text: [...input, { role: 'assistant', content: result.text }] }];
       }

@@ -1,0 +1,239 @@
+// JavaScript bindings for text generation (Embind): a TextGenerator class
+// with a step API (start / next) so a worker can stream tokens and abort
+// between them. Every C++ failure becomes a thrown JS Error with a `code`
+// (the same convention as embind.cpp).
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "tasks/feature_extraction.h"
+#include "tasks/text_generation.h"
+
+using emscripten::val;
+
+namespace {
+
+[[noreturn]] void throw_js_error(const std::string& code, const std::string& message) {
+  val error = val::global("Error").new_(val(message));
+  error.set("code", val(code));
+  error.throw_();
+}
+
+// Runs `body`, converting C++ exceptions to a JS Error; the message is
+// copied out first so no C++ exception is alive while JS unwinds.
+template <typename Body>
+auto guarded(Body body) -> decltype(body()) {
+  std::string code, message;
+  try {
+    return body();
+  } catch (const pf::Error& e) {
+    code = pf::error_code_name(e.code());
+    message = e.what();
+  } catch (const std::bad_alloc&) {
+    code = "OUT_OF_MEMORY";
+    message = "out of wasm memory";
+  } catch (const std::exception& e) {
+    code = "INTERNAL";
+    message = e.what();
+  }
+  throw_js_error(code, message);
+}
+
+std::vector<uint8_t> bytes_from_js(const val& array) {
+  if (array.isNull() || array.isUndefined()) return {};
+  const size_t length = array["length"].as<size_t>();
+  std::vector<uint8_t> bytes(length);
+  val(emscripten::typed_memory_view(length, bytes.data())).call<void>("set", array);
+  return bytes;
+}
+
+std::vector<int32_t> ids_from_js(const val& array) {
+  const bool array_like = array.typeOf().as<std::string>() == "object" && !array.isNull() &&
+                          (val::global("Array").call<bool>("isArray", array) ||
+                           array.instanceof(val::global("Int32Array")));
+  if (!array_like) {
+    pf::fail(pf::ErrorCode::kInvalidArgument, "expected an array of token ids or a string");
+  }
+  const size_t n = array["length"].as<size_t>();
+  std::vector<int32_t> ids(n);
+  for (size_t i = 0; i < n; ++i) {
+    const val item = array[i];
+    if (!item.isNumber()) {
+      pf::fail(pf::ErrorCode::kInvalidArgument, "token " + std::to_string(i) + " is not a number");
+    }
+    const double d = item.as<double>();
+    if (d != std::floor(d) || d < -2147483648.0 || d > 2147483647.0) {
+      pf::fail(pf::ErrorCode::kInvalidArgument, "token " + std::to_string(i) + " is not an int32");
+    }
+    ids[i] = (int32_t)d;
+  }
+  return ids;
+}
+
+val int32_array(const std::vector<int32_t>& ids) {
+  return val(emscripten::typed_memory_view(ids.size(), ids.data())).call<val>("slice");
+}
+
+// Reads options.<key> when present; it must then be a finite number.
+bool number_option(const val& options, const char* key, double* out) {
+  if (options.isUndefined() || options.isNull()) return false;
+  const val v = options[key];
+  if (v.isUndefined() || v.isNull()) return false;
+  if (!v.isNumber() || !std::isfinite(v.as<double>())) {
+    pf::fail(pf::ErrorCode::kInvalidArgument, std::string("option '") + key +
+                                                  "' must be a finite number");
+  }
+  *out = v.as<double>();
+  return true;
+}
+
+pf::GenerationOptions parse_options(const pf::TextGeneration& t, const val& options) {
+  pf::GenerationOptions o = t.default_options();
+  double x;
+  if (number_option(options, "temperature", &x)) o.sampling.temperature = (float)x;
+  if (number_option(options, "topK", &x)) {
+    if (x < 0) pf::fail(pf::ErrorCode::kInvalidArgument, "option 'topK' must be >= 0");
+    o.sampling.top_k = (size_t)x;
+  }
+  if (number_option(options, "topP", &x)) o.sampling.top_p = (float)x;
+  if (number_option(options, "minP", &x)) o.sampling.min_p = (float)x;
+  if (number_option(options, "repetitionPenalty", &x)) o.sampling.repetition_penalty = (float)x;
+  if (number_option(options, "presencePenalty", &x)) o.sampling.presence_penalty = (float)x;
+  if (number_option(options, "frequencyPenalty", &x)) o.sampling.frequency_penalty = (float)x;
+  if (number_option(options, "seed", &x)) {
+    if (x < 0) pf::fail(pf::ErrorCode::kInvalidArgument, "option 'seed' must be >= 0");
+    o.sampling.seed = (uint64_t)x;
+  }
+  if (number_option(options, "maxNewTokens", &x)) {
+    if (x < 0) pf::fail(pf::ErrorCode::kInvalidArgument, "option 'maxNewTokens' must be >= 0");
+    o.max_new_tokens = (size_t)x;
+  }
+  if (!options.isUndefined() && !options.isNull() && !options["eosTokenIds"].isUndefined()) {
+    o.eos_token_ids = ids_from_js(options["eosTokenIds"]);
+  }
+  return o;
+}
+
+class JsTextGenerator {
+ public:
+  static JsTextGenerator* load_llama2c(val model, val tokenizer, std::string dtype,
+                                       int max_context) {
+    return guarded([&] {
+      const pf::WeightFormat format = pf::parse_dtype_option(dtype);
+      const std::vector<uint8_t> m = bytes_from_js(model), tok = bytes_from_js(tokenizer);
+      return new JsTextGenerator(pf::TextGeneration::load_llama2c(
+          m.data(), m.size(), tok.data(), tok.size(), format, max_context < 0 ? 0 : max_context));
+    });
+  }
+
+  static JsTextGenerator* load_hf(std::string config_json, val weights, std::string dtype,
+                                  int max_context) {
+    return guarded([&] {
+      const pf::WeightFormat format = pf::parse_dtype_option(dtype);
+      const std::vector<uint8_t> w = bytes_from_js(weights);
+      return new JsTextGenerator(pf::TextGeneration::load_hf(
+          config_json, w.data(), w.size(), format, max_context < 0 ? 0 : max_context));
+    });
+  }
+
+  // prompt: token ids, or text (encoded with BOS; needs the tokenizer).
+  void start(val prompt, val options) {
+    guarded([&] {
+      std::vector<int32_t> ids;
+      if (prompt.isString()) {
+        ids = impl_->tokenizer().encode(prompt.as<std::string>(), /*add_bos=*/true, false);
+      } else {
+        ids = ids_from_js(prompt);
+      }
+      impl_->generator().start(ids, parse_options(*impl_, options));
+      return 0;
+    });
+  }
+
+  int next() {
+    return guarded([&] { return impl_->generator().next(); });
+  }
+
+  std::string stop_reason() const {
+    return pf::stop_reason_name(impl_->generator().stop_reason());
+  }
+
+  val tokens() const {
+    return guarded([&] { return int32_array(impl_->generator().tokens()); });
+  }
+
+  void reset() {
+    guarded([&] {
+      impl_->generator().reset();
+      return 0;
+    });
+  }
+
+  val encode(std::string text, bool add_bos) const {
+    return guarded([&] { return int32_array(impl_->tokenizer().encode(text, add_bos, false)); });
+  }
+
+  std::string decode(val ids, bool skip_special) const {
+    return guarded([&] { return impl_->tokenizer().decode(ids_from_js(ids), skip_special); });
+  }
+
+  // Bytes of one token for streaming (llama2.c semantics; a byte-fallback
+  // token is a single, possibly partial UTF-8 byte: feed them to a
+  // streaming TextDecoder).
+  val decode_token_bytes(int prev_id, int id) const {
+    return guarded([&] {
+      const std::string piece = impl_->tokenizer().decode_token(prev_id, id);
+      return val(emscripten::typed_memory_view(piece.size(),
+                                               reinterpret_cast<const uint8_t*>(piece.data())))
+          .call<val>("slice");
+    });
+  }
+
+  bool has_tokenizer() const { return impl_->has_tokenizer(); }
+
+  val config() const {
+    const pf::DecoderConfig& c = impl_->model().config();
+    val o = val::object();
+    o.set("modelType", c.model_type);
+    o.set("vocabSize", (double)c.vocab_size);
+    o.set("hiddenSize", (double)c.dim);
+    o.set("layers", (double)c.n_layers);
+    o.set("heads", (double)c.n_heads);
+    o.set("kvHeads", (double)c.n_kv_heads);
+    o.set("maxContext", (double)c.max_context);
+    o.set("bosTokenId", (double)c.bos_token_id);
+    std::vector<int32_t> eos(c.eos_token_ids.begin(), c.eos_token_ids.end());
+    o.set("eosTokenIds", int32_array(eos));
+    o.set("dtype", std::string(pf::weight_format_name(impl_->model().format())));
+    o.set("weightBytes", (double)impl_->model().weight_bytes());
+    return o;
+  }
+
+ private:
+  explicit JsTextGenerator(std::unique_ptr<pf::TextGeneration> impl) : impl_(std::move(impl)) {}
+  std::unique_ptr<pf::TextGeneration> impl_;
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(pocketformer_generation) {
+  emscripten::class_<JsTextGenerator>("TextGenerator")
+      .class_function("loadLlama2c", &JsTextGenerator::load_llama2c,
+                      emscripten::allow_raw_pointers())
+      .class_function("loadHf", &JsTextGenerator::load_hf, emscripten::allow_raw_pointers())
+      .function("start", &JsTextGenerator::start)
+      .function("next", &JsTextGenerator::next)
+      .function("stopReason", &JsTextGenerator::stop_reason)
+      .function("tokens", &JsTextGenerator::tokens)
+      .function("reset", &JsTextGenerator::reset)
+      .function("encode", &JsTextGenerator::encode)
+      .function("decode", &JsTextGenerator::decode)
+      .function("decodeTokenBytes", &JsTextGenerator::decode_token_bytes)
+      .function("hasTokenizer", &JsTextGenerator::has_tokenizer)
+      .function("config", &JsTextGenerator::config);
+}

@@ -1,0 +1,139 @@
+#include "formats/decoder_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace pf {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& file, const std::string& what) {
+  fail(ErrorCode::kBadConfig, file + ": " + what);
+}
+
+// Integer field within [lo, hi]; the bounds keep later size arithmetic far
+// from overflow.
+int64_t int_field(const json& cfg, const std::string& file, const char* key, int64_t lo,
+                  int64_t hi, bool required, int64_t fallback = 0) {
+  if (!cfg.contains(key) || cfg[key].is_null()) {
+    if (required) bad(file, std::string("missing required field '") + key + "'");
+    return fallback;
+  }
+  const json& v = cfg[key];
+  if (!v.is_number_integer()) bad(file, std::string("field '") + key + "' is not an integer");
+  // Unsigned JSON numbers may exceed int64: bound them before converting.
+  const bool fits = !v.is_number_unsigned() || v.get<uint64_t>() <= (uint64_t)hi;
+  const bool in_range = fits && v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
+  if (!in_range) {
+    bad(file, std::string("field '") + key + "' = " + v.dump() + " is outside [" +
+                  std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return v.get<int64_t>();
+}
+
+double number_field(const json& cfg, const std::string& file, const char* key, double lo,
+                    double hi, double fallback) {
+  if (!cfg.contains(key) || cfg[key].is_null()) return fallback;
+  const json& v = cfg[key];
+  if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi)) {
+    bad(file, std::string("field '") + key + "' must be a number in [" + std::to_string(lo) +
+                  ", " + std::to_string(hi) + "]");
+  }
+  return v.get<double>();
+}
+
+}  // namespace
+
+void validate_decoder_config(const DecoderConfig& c, const std::string& source,
+                             ErrorCode code) {
+  auto check = [&](bool ok, const std::string& what) {
+    if (!ok) fail(code, source + ": " + what);
+  };
+  check(c.vocab_size >= 1 && c.vocab_size <= (1 << 22), "vocab_size " +
+        std::to_string(c.vocab_size) + " is outside [1, 4194304]");
+  check(c.dim >= 1 && c.dim <= (1 << 16), "dim " + std::to_string(c.dim) + " is outside [1, 65536]");
+  check(c.n_layers >= 1 && c.n_layers <= 256, "n_layers " + std::to_string(c.n_layers) +
+        " is outside [1, 256]");
+  check(c.n_heads >= 1 && c.n_heads <= 1024, "n_heads " + std::to_string(c.n_heads) +
+        " is outside [1, 1024]");
+  check(c.n_kv_heads >= 1 && c.n_kv_heads <= c.n_heads, "n_kv_heads " +
+        std::to_string(c.n_kv_heads) + " is outside [1, n_heads]");
+  check(c.n_heads % c.n_kv_heads == 0, "n_heads " + std::to_string(c.n_heads) +
+        " is not a multiple of n_kv_heads " + std::to_string(c.n_kv_heads));
+  check(c.head_dim >= 2 && c.head_dim <= 1024 && c.head_dim % 2 == 0,
+        "head_dim " + std::to_string(c.head_dim) + " must be even and in [2, 1024]");
+  check(c.hidden_dim >= 1 && c.hidden_dim <= (1 << 18), "hidden_dim " +
+        std::to_string(c.hidden_dim) + " is outside [1, 262144]");
+  check(c.max_context >= 1 && c.max_context <= (1 << 20), "max_context " +
+        std::to_string(c.max_context) + " is outside [1, 1048576]");
+  check(c.rope_theta > 1.f && c.rope_theta < 1e12f, "rope_theta must be in (1, 1e12)");
+  check(c.rms_eps > 0.f && c.rms_eps <= 1.f, "rms_eps must be in (0, 1]");
+}
+
+DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_context,
+                                   const std::string& file) {
+  const json cfg = json::parse(json_text, nullptr, false);
+  if (cfg.is_discarded()) bad(file, "not valid JSON");
+  if (!cfg.is_object()) bad(file, "JSON is not an object");
+  DecoderConfig c;
+  if (cfg.contains("model_type") && cfg["model_type"].is_string()) {
+    c.model_type = cfg["model_type"].get<std::string>();
+  }
+  if (c.model_type != "llama" && c.model_type != "qwen2") {
+    fail(ErrorCode::kUnsupported, file + ": model_type '" + c.model_type +
+                                      "' is not a supported decoder (supported: llama, qwen2)");
+  }
+  c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);
+  c.dim = int_field(cfg, file, "hidden_size", 1, 1 << 16, true);
+  c.n_layers = int_field(cfg, file, "num_hidden_layers", 1, 256, true);
+  c.n_heads = int_field(cfg, file, "num_attention_heads", 1, 1024, true);
+  c.n_kv_heads = int_field(cfg, file, "num_key_value_heads", 1, 1024, false, c.n_heads);
+  if (c.dim % c.n_heads != 0 && !cfg.contains("head_dim")) {
+    bad(file, "hidden_size " + std::to_string(c.dim) + " is not a multiple of num_attention_heads " +
+                  std::to_string(c.n_heads));
+  }
+  c.head_dim = int_field(cfg, file, "head_dim", 2, 1024, false, c.dim / c.n_heads);
+  c.hidden_dim = int_field(cfg, file, "intermediate_size", 1, 1 << 18, true);
+  const int64_t max_positions = int_field(cfg, file, "max_position_embeddings", 1, 1 << 24, true);
+  c.max_context = max_context > 0 ? std::min(max_context, max_positions) : max_positions;
+  c.rope_theta = (float)number_field(cfg, file, "rope_theta", 1.0000001, 1e12, 10000.0);
+  c.rms_eps = (float)number_field(cfg, file, "rms_norm_eps", 1e-12, 1.0, 1e-6);
+  c.rope_layout = RopeLayout::kHalfSplit;  // HF q/k weights are in rotate_half order
+  c.tied_embeddings = cfg.contains("tie_word_embeddings") && cfg["tie_word_embeddings"].is_boolean()
+                          ? cfg["tie_word_embeddings"].get<bool>()
+                          : false;  // the default of LlamaConfig and Qwen2Config
+  if (cfg.contains("tie_word_embeddings") && !cfg["tie_word_embeddings"].is_boolean()) {
+    bad(file, "field 'tie_word_embeddings' is not a boolean");
+  }
+  // Qwen2 always has q/k/v biases; Llama has them only with attention_bias.
+  c.attention_bias = c.model_type == "qwen2";
+  if (cfg.contains("attention_bias")) {
+    if (!cfg["attention_bias"].is_boolean()) bad(file, "field 'attention_bias' is not a boolean");
+    if (c.model_type == "llama") c.attention_bias = cfg["attention_bias"].get<bool>();
+  }
+  if (cfg.contains("rope_scaling") && !cfg["rope_scaling"].is_null()) {
+    fail(ErrorCode::kUnsupported, file + ": rope_scaling is not supported yet");
+  }
+  if (cfg.contains("hidden_act") && cfg["hidden_act"] != "silu") {
+    fail(ErrorCode::kUnsupported, file + ": hidden_act " + cfg["hidden_act"].dump() +
+                                      " is not supported (supported: silu)");
+  }
+  c.bos_token_id = int_field(cfg, file, "bos_token_id", 0, c.vocab_size - 1, false, -1);
+  if (cfg.contains("eos_token_id") && !cfg["eos_token_id"].is_null()) {
+    const json& e = cfg["eos_token_id"];
+    const json list = e.is_array() ? e : json::array({e});
+    for (const json& id : list) {
+      if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() >= c.vocab_size) {
+        bad(file, "field 'eos_token_id' must hold token ids in [0, vocab_size)");
+      }
+      c.eos_token_ids.push_back(id.get<int64_t>());
+    }
+  }
+  validate_decoder_config(c, file);
+  return c;
+}
+
+}  // namespace pf

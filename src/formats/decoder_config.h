@@ -1,0 +1,48 @@
+// Hyper-parameters of a Llama-family decoder (Llama, Qwen2, llama2.c
+// checkpoints), and the parser of Hugging Face config.json for them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "kernels/rope.h"
+
+namespace pf {
+
+struct DecoderConfig {
+  std::string model_type;  // "llama" | "qwen2" | "llama2c"
+  int64_t vocab_size = 0;
+  int64_t dim = 0;         // hidden_size
+  int64_t n_layers = 0;
+  int64_t n_heads = 0;
+  int64_t n_kv_heads = 0;  // divides n_heads (grouped-query attention)
+  int64_t head_dim = 0;
+  int64_t hidden_dim = 0;  // FFN intermediate size
+  int64_t max_context = 0; // KV cache capacity in tokens
+  float rope_theta = 10000.f;
+  RopeLayout rope_layout = RopeLayout::kHalfSplit;
+  float rms_eps = 1e-5f;
+  bool tied_embeddings = false;  // LM head reuses the token embedding table
+  bool attention_bias = false;   // q/k/v projections have biases (Qwen2)
+  int64_t bos_token_id = -1;     // -1: none
+  std::vector<int64_t> eos_token_ids;
+
+  int64_t q_dim() const { return n_heads * head_dim; }
+  int64_t kv_dim() const { return n_kv_heads * head_dim; }
+};
+
+// Checks the invariants every decoder relies on (positive sizes within sane
+// bounds, head counts divide, even head_dim); throws pf::Error with `code`
+// naming `source`.
+void validate_decoder_config(const DecoderConfig& config, const std::string& source,
+                             ErrorCode code = ErrorCode::kBadConfig);
+
+// Parses a HF config.json of model_type "llama" or "qwen2". `max_context`
+// caps the KV cache (0: the config's max_position_embeddings). Throws
+// pf::Error kBadConfig / kUnsupported naming `file_name` and the field.
+DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_context = 0,
+                                   const std::string& file_name = "config.json");
+
+}  // namespace pf

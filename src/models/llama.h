@@ -1,0 +1,72 @@
+// Llama-family decoder (Llama 2/3, Qwen2, llama2.c checkpoints): pre-RMSNorm
+// blocks, RoPE, grouped-query causal attention over a preallocated KV cache,
+// SwiGLU feed-forward, final RMSNorm and the LM head.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "formats/decoder_config.h"
+#include "kernels/linear.h"
+#include "kernels/rope.h"
+#include "models/decoder_weights.h"
+#include "models/kv_cache.h"
+
+namespace pf {
+
+class LlamaModel {
+ public:
+  // Packs the weights (linear layers in `format`, quantized at load from
+  // whatever the source stores; embeddings and norms stay f32) and
+  // allocates the KV cache for config.max_context tokens. The source may be
+  // released once this returns.
+  static std::unique_ptr<LlamaModel> load(const DecoderConfig& config,
+                                         const DecoderWeightSource& weights,
+                                         WeightFormat format = WeightFormat::kF32);
+
+  // Runs tokens [start_pos, start_pos + n) through the model, appending their
+  // keys/values to the cache, and returns the logits of the last one
+  // ([vocab_size]). Prefill passes several tokens (one batched GEMM per
+  // layer), decode passes one. start_pos must be <= the number of cached
+  // tokens (a smaller value rewinds). Throws kInvalidArgument for token ids
+  // outside the vocabulary, n == 0, or start_pos + n > max_context
+  // ("context full (N tokens)"); the cache is unchanged in that case.
+  std::vector<float> forward(const int32_t* tokens, size_t n, size_t start_pos);
+
+  // Forgets the cached tokens (next forward must start at position 0).
+  void reset() { cached_ = 0; }
+  size_t cached_tokens() const { return cached_; }
+
+  const DecoderConfig& config() const { return config_; }
+  WeightFormat format() const { return format_; }
+  // Bytes of the packed linear weights + embeddings + norms (not the cache).
+  size_t weight_bytes() const;
+
+ private:
+  struct Layer {
+    std::vector<float> attention_norm;
+    Linear qkv;  // fused [q_dim + 2 kv_dim, dim]
+    Linear attention_out;
+    std::vector<float> ffn_norm;
+    Linear gate_up;  // fused [2 hidden, dim]
+    Linear down;
+  };
+
+  LlamaModel(const DecoderConfig& config, WeightFormat format);
+
+  DecoderConfig config_;
+  WeightFormat format_;
+  std::vector<float> embedding_;  // [vocab, dim]
+  std::vector<Layer> layers_;
+  std::vector<float> final_norm_;
+  std::unique_ptr<Linear> lm_head_;
+  RopeTable rope_;
+  KvCache cache_;
+  size_t cached_ = 0;
+  // Activations, grown to the largest prefill seen.
+  std::vector<float> x_, h_, qkv_, att_, tmp_, gate_up_, ffn_;
+};
+
+}  // namespace pf

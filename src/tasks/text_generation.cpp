@@ -1,0 +1,49 @@
+#include "tasks/text_generation.h"
+
+#include "core/error.h"
+#include "formats/llama2c.h"
+#include "formats/safetensors.h"
+#include "models/hf_decoder_weights.h"
+
+namespace pf {
+
+std::unique_ptr<TextGeneration> TextGeneration::load_llama2c(
+    const uint8_t* model, size_t model_size, const uint8_t* tokenizer, size_t tokenizer_size,
+    WeightFormat format, int64_t max_context) {
+  const Llama2cCheckpoint ckpt = Llama2cCheckpoint::parse(model, model_size, max_context);
+  auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
+  if (tokenizer_size > 0) {
+    t->tokenizer_.reset(new SentencePieceTokenizer(SentencePieceTokenizer::from_llama2c(
+        tokenizer, tokenizer_size, (size_t)ckpt.config().vocab_size)));
+  }
+  t->model_ = LlamaModel::load(ckpt.config(), ckpt, format);
+  t->generator_.reset(new Generator(*t->model_));
+  return t;
+}
+
+std::unique_ptr<TextGeneration> TextGeneration::load_hf(const std::string& config_json,
+                                                        const uint8_t* safetensors,
+                                                        size_t safetensors_size,
+                                                        WeightFormat format, int64_t max_context) {
+  const DecoderConfig config = parse_decoder_config(config_json, max_context);
+  const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
+  auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
+  t->model_ = LlamaModel::load(config, HfDecoderWeights(config, file), format);
+  t->generator_.reset(new Generator(*t->model_));
+  return t;
+}
+
+const SentencePieceTokenizer& TextGeneration::tokenizer() const {
+  if (!tokenizer_) {
+    fail(ErrorCode::kInvalidArgument, "this text generator has no tokenizer: pass token ids");
+  }
+  return *tokenizer_;
+}
+
+GenerationOptions TextGeneration::default_options() const {
+  GenerationOptions o;
+  for (int64_t id : model_->config().eos_token_ids) o.eos_token_ids.push_back((int32_t)id);
+  return o;
+}
+
+}  // namespace pf

@@ -1,0 +1,45 @@
+// text-generation: a Llama-family model, its tokenizer when we have one
+// (llama2.c tokenizer.bin), and a Generator, loaded from the files users
+// have: a llama2.c checkpoint + tokenizer.bin, or a HF config.json +
+// model.safetensors (token ids then come from the caller's tokenizer).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/llama.h"
+#include "tasks/generation.h"
+#include "tokenizers/sentencepiece.h"
+
+namespace pf {
+
+class TextGeneration {
+ public:
+  // max_context caps the KV cache (0: the model's own limit). tokenizer may
+  // be null (size 0): then only token ids go in and out.
+  static std::unique_ptr<TextGeneration> load_llama2c(const uint8_t* model, size_t model_size,
+                                                      const uint8_t* tokenizer,
+                                                      size_t tokenizer_size, WeightFormat format,
+                                                      int64_t max_context = 0);
+  static std::unique_ptr<TextGeneration> load_hf(const std::string& config_json,
+                                                 const uint8_t* safetensors,
+                                                 size_t safetensors_size, WeightFormat format,
+                                                 int64_t max_context = 0);
+
+  LlamaModel& model() { return *model_; }
+  Generator& generator() { return *generator_; }
+  bool has_tokenizer() const { return tokenizer_ != nullptr; }
+  // Throws kInvalidArgument when there is no tokenizer.
+  const SentencePieceTokenizer& tokenizer() const;
+  // Options with the model's end-of-sequence ids filled in.
+  GenerationOptions default_options() const;
+
+ private:
+  std::unique_ptr<LlamaModel> model_;
+  std::unique_ptr<SentencePieceTokenizer> tokenizer_;
+  std::unique_ptr<Generator> generator_;
+};
+
+}  // namespace pf

@@ -1,0 +1,55 @@
+// SentencePiece's Unigram model: the segmentation of the text into pieces
+// with the highest total score (Viterbi over every piece that starts at
+// each character). A character no piece covers costs min_score - 10 as
+// unk; user-defined pieces score length * max_score - 0.1 so they always
+// win; unused pieces are skipped. Matches sentencepiece's unigram_model.cc
+// (EncodeOptimized), float arithmetic and tie-breaking included.
+#pragma once
+
+#include <limits>
+#include <memory>
+#include <unordered_map>
+
+#include "tokenizers/model.h"
+#include "tokenizers/sentencepiece_vocab.h"
+
+namespace pf {
+
+class UnigramModel : public TokenizerModel {
+ public:
+  // kHuggingFace follows tokenizers' Unigram (tokenizer.json "Unigram"):
+  // path scores in double, and the unk score from the minimum over every
+  // piece (unk's own score included) rather than over normal pieces.
+  enum class Flavor { kSentencePiece, kHuggingFace };
+
+  UnigramModel(std::shared_ptr<const SentencePieceVocab> vocab, bool byte_fallback,
+               Flavor flavor = Flavor::kSentencePiece);
+
+  // Expects normalized text (spaces already "▁"); offsets index into it.
+  void tokenize(std::string_view piece, std::vector<ModelToken>* out) const override;
+  int32_t token_to_id(std::string_view token) const override { return vocab_->piece_to_id(token); }
+  const std::string& id_to_token(int32_t id) const override { return vocab_->piece(id); }
+  size_t vocab_size() const override { return vocab_->size(); }
+
+  // The best segmentation before unknown handling (unknown characters carry unk_id).
+  std::vector<SpmSegment> segment(std::string_view text) const;
+
+ private:
+  // A byte trie of the mergeable pieces: child of (node, byte) in a hash map.
+  int32_t child(int32_t node, uint8_t byte) const {
+    const auto it = edges_.find(((uint64_t)node << 8) | byte);
+    return it == edges_.end() ? -1 : it->second;
+  }
+
+  template <typename PathScore>
+  std::vector<SpmSegment> viterbi(std::string_view text, PathScore unk_score) const;
+
+  std::shared_ptr<const SentencePieceVocab> vocab_;
+  bool byte_fallback_;
+  Flavor flavor_;
+  double min_score_all_ = std::numeric_limits<double>::infinity();
+  std::unordered_map<uint64_t, int32_t> edges_;
+  std::vector<int32_t> node_piece_;  // piece id ending at each trie node, or -1
+};
+
+}  // namespace pf
