@@ -4,7 +4,9 @@
 // sampling, abort between tokens and hostile files through the public API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { pipeline, env, shutdown, PocketformerError } from '../../web/src/index.js';
@@ -137,4 +139,29 @@ test('hostile llama2.c files give coded errors; the runtime keeps serving', { sk
   assert.match(e2.message, /tokenizer\.bin/);
   const [out] = await generator('', { max_new_tokens: 5 });
   assert.ok(golden.startsWith(out.generated_text));
+});
+
+test('GGUF: `pocketformer convert` output loads by path (f32 reproduces the golden text; q8 keeps int8)', { skip: SKIP }, async () => {
+  const cli = path.join(ROOT, 'build/native/pocketformer');
+  assert.ok(fs.existsSync(cli), `${cli} missing: run 'npm run build'`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-gguf-'));
+  try {
+    for (const dtype of ['f32', 'q8']) {
+      execFileSync(cli, ['convert', path.join(FIXTURE, 'stories260K.bin'), '--tokenizer',
+        path.join(FIXTURE, 'tok512.bin'), '-o', path.join(dir, `stories-${dtype}.gguf`), '--dtype', dtype],
+      { stdio: 'ignore', timeout: 120_000 });
+    }
+    const g = await pipeline('text-generation', path.join(dir, 'stories-f32.gguf'));
+    assert.equal(g.info.layout, 'GGUF');
+    const [out] = await g('', { max_new_tokens: 200 });
+    assert.equal(out.generated_text, golden);
+    await g.dispose();
+    const q = await pipeline('text-generation', path.join(dir, 'stories-q8.gguf'));
+    assert.equal(q.info.dtype, 'int8');
+    const [qout] = await q('', { max_new_tokens: 20 });
+    assert.ok(qout.generated_text.length > 0);
+    await q.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

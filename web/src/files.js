@@ -56,6 +56,26 @@ export async function resolveModelSource(model, { env, revision = 'main' }) {
   }
   model = model.trim();
 
+  // A single-file model (a .gguf): fetch just that file, as 'model.gguf'.
+  if (/\.gguf([?#].*)?$/i.test(model)) {
+    const single = { 'model.gguf': '' };
+    if (IS_NODE && !SCHEME.test(model)) {
+      const path = await importNode('node:path');
+      const full = path.resolve(model);
+      single['model.gguf'] = path.basename(full);
+      return { kind: 'dir', dir: path.dirname(full), single };
+    }
+    if (IS_NODE && model.startsWith('file:')) {
+      const [{ fileURLToPath }, path] = await Promise.all([importNode('node:url'), importNode('node:path')]);
+      const full = fileURLToPath(new URL(model));
+      single['model.gguf'] = path.basename(full);
+      return { kind: 'dir', dir: path.dirname(full), single };
+    }
+    const url = new URL(model, baseHref());
+    single['model.gguf'] = url.pathname.split('/').pop() + url.search;
+    return { kind: 'url', base: new URL('./', url).href, remote: false, single };
+  }
+
   if (IS_NODE) {
     const path = await importNode('node:path');
     if (model.startsWith('file:')) {
@@ -352,11 +372,15 @@ export async function loadModelFiles(source, { env, emit, signal, required, opti
     try {
       const cache = source.kind === 'dir' ? null : await openCache(env, source);
       where = source.kind === 'dir' ? source.dir : source.base;
+      // source.single maps the one logical file to its real name.
+      const real = (f) => (source.single ? source.single[f] : f);
       const getOne = (f) =>
         source.kind === 'dir'
-          ? readLocalFile(source.dir, f, emit, inner.signal)
-          : fetchFile(new URL(f, source.base).href, f, emit, inner.signal, cache);
-      const names = [...required, ...optional];
+          ? readLocalFile(source.dir, real(f), emit, inner.signal)
+          : fetchFile(new URL(real(f), source.base).href, f, emit, inner.signal, cache);
+      const names = source.single
+        ? Object.keys(source.single)
+        : [...required, ...optional];
       const results = await Promise.allSettled(
         names.map((f, i) =>
           getOne(f).catch((e) => {

@@ -257,7 +257,12 @@ export async function pipeline(task, model, options = {}) {
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);
   const loadPromise = engine.load(
-    spec.adapter, files.files, { dtype, maxContext: options.max_context }, { transfer: files.owned });
+    spec.adapter,
+    files.files,
+    // dtype left out when not asked for: a GGUF then keeps its own precision.
+    { dtype: options.dtype == null ? undefined : dtype, maxContext: options.max_context },
+    { transfer: files.owned },
+  );
   let loaded;
   try {
     loaded = await rejectOnAbort(loadPromise, signal);

@@ -9,11 +9,12 @@ import { requireFile, textOf } from './files.js';
 export const TEXT_GENERATION_LAYOUTS = [
   { name: 'Hugging Face', required: ['config.json', 'model.safetensors'] },
   { name: 'llama2.c', required: ['model.bin', 'tokenizer.bin'] },
+  { name: 'GGUF', required: ['model.gguf'] },
 ];
 
 export const TEXT_GENERATION_FILES = [
   'config.json', 'model.safetensors', 'tokenizer.json', 'generation_config.json',
-  'tokenizer_config.json', 'model.bin', 'tokenizer.bin',
+  'tokenizer_config.json', 'model.bin', 'tokenizer.bin', 'model.gguf',
 ];
 
 export function pickLayout(files) {
@@ -149,7 +150,10 @@ export const textGeneration = {
     }
     const dtype = options.dtype || 'f32';
     const maxContext = options.maxContext ?? 0;
-    const gen = layout.name === 'llama2.c'
+    // A GGUF keeps its own precision (int8 for Q8_0, 4-bit for Q4_*) unless asked.
+    const gen = layout.name === 'GGUF'
+      ? Module.TextGenerator.loadGguf(files['model.gguf'], options.dtype || 'auto', maxContext)
+      : layout.name === 'llama2.c'
       ? Module.TextGenerator.loadLlama2c(files['model.bin'], files['tokenizer.bin'], dtype, maxContext)
       : Module.TextGenerator.loadHf(
         textOf(requireFile(files, 'config.json')), files['model.safetensors'], dtype, maxContext,
