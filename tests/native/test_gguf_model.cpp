@@ -399,7 +399,7 @@ struct TinyGguf {
     w.add_string_array("tokenizer.ggml.tokens", tokens);
     w.add_f32_array("tokenizer.ggml.scores", std::vector<float>(short_scores ? 3 : 8, 0.f));
     w.add_i32_array("tokenizer.ggml.token_type", {2, 3, 3, 1, 1, 1, 1, 1});
-    std::vector<float> big((size_t)(V * F * 2), 0.01f);
+    std::vector<float> big((size_t)(D * F), 0.01f);  // the largest tensor
     auto add = [&](const std::string& name, std::vector<int64_t> ne) {
       int64_t n = 1;
       for (int64_t d : ne) n *= d;
