@@ -5,10 +5,15 @@ import { defaultsFor } from './lib/catalog.js';
 import { h } from './lib/dom.js';
 import { ModelPicker } from './lib/model-picker.js';
 import { PerfPanel, PerfRecord } from './lib/perf-panel.js';
-import search from './tabs/search.js';
+import classify from './tabs/classify.js';
+import fillMask from './tabs/fill-mask.js';
 import generate from './tabs/generate.js';
+import ner from './tabs/ner.js';
+import qa from './tabs/qa.js';
+import search from './tabs/search.js';
 
-const TABS = [search, generate];
+// Tabs whose task this build of the package does not know are left out.
+const TABS = [search, classify, ner, qa, fillMask, generate];
 
 const params = new URLSearchParams(location.search);
 if (params.has('threads')) env.numThreads = Number(params.get('threads')) || env.numThreads;

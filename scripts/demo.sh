@@ -5,6 +5,8 @@
 #
 # Default models (build/ is not in git):
 #   build/models/tiny-bert/     seeded random BERT (semantic search; testing only)
+#   build/models/bert-<head>/   seeded random BERT task heads (classification,
+#                               NER, QA, fill-mask; testing only)
 #   build/models/stories260K/   llama2.c stories260K (MIT, text generation):
 #                               copied from ../shared/fixtures when present,
 #                               else downloaded once from its public origin and
@@ -17,6 +19,14 @@ if [[ ! -f dist/pocketformer-simd-mt.mjs ]]; then
 fi
 if [[ ! -f build/models/tiny-bert/model.safetensors ]]; then
   /usr/bin/python3 tests/reference/make_tiny_bert.py --out build/models/tiny-bert --seed 0
+fi
+# Encoder task heads (random weights), once the generator is in the tree.
+if [[ -f tests/reference/make_tiny_bert_heads.py ]]; then
+  for head in seq-cls token-cls qa mlm; do
+    if [[ ! -f build/models/bert-$head/model.safetensors ]]; then
+      /usr/bin/python3 tests/reference/make_tiny_bert_heads.py --out "build/models/bert-$head" --arch bert --head "$head" > /dev/null
+    fi
+  done
 fi
 
 STORIES=build/models/stories260K

@@ -12,7 +12,23 @@ export const KIND_LABELS = {
   'third-party': 'small trained model (third party)',
 };
 
+// The encoder task heads: seeded random checkpoints made by the test suite's
+// generator (tests/reference/make_tiny_bert_heads.py).
+function randomHead(dir, what) {
+  return {
+    url: `../build/models/${dir}/`,
+    name: `tiny BERT ${what} head`,
+    kind: 'random',
+    about: 'A seeded, randomly initialised 2-layer BERT with a task head, used by the test suite: ' +
+      'it shows the runtime and the page working, not real predictions. Load a trained model above.',
+  };
+}
+
 export const DEFAULT_MODELS = {
+  'text-classification': [randomHead('bert-seq-cls', 'classification')],
+  'token-classification': [randomHead('bert-token-cls', 'token-classification')],
+  'question-answering': [randomHead('bert-qa', 'question-answering')],
+  'fill-mask': [randomHead('bert-mlm', 'masked-LM')],
   'feature-extraction': [
     {
       url: '../build/models/tiny-bert/',

@@ -58,3 +58,40 @@ export function cosine(a, b) {
   }
   return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
+
+/** A label with a score bar and the score to three decimals. */
+export function scoreRow(label, score, attrs = {}) {
+  return h('li', { class: 'score-row', dataset: { score: String(score) }, ...attrs },
+    h('span', { class: 'result-text' }, label),
+    h('span', { class: 'score' },
+      h('span', { class: 'score-bar' }, h('span', { style: `width:${Math.max(0, Math.min(1, score)) * 100}%` })),
+      h('span', { class: 'score-value' }, score.toFixed(3))));
+}
+
+/**
+ * The text with [start, end) spans wrapped in <mark>s (spans sorted, not
+ * overlapping); `decorate(mark, span)` adds labels or classes.
+ */
+export function markSpans(text, spans, decorate = () => {}) {
+  const out = [];
+  let at = 0;
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    if (span.start < at || span.end <= span.start || span.end > text.length) continue;
+    if (span.start > at) out.push(text.slice(at, span.start));
+    const mark = h('mark', {}, text.slice(span.start, span.end));
+    decorate(mark, span);
+    out.push(mark);
+    at = span.end;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
+/** Runs one pipeline call, records its latency, and returns [result, ms]. */
+export async function timed(ctx, call) {
+  const started = performance.now();
+  const result = await call();
+  const ms = performance.now() - started;
+  ctx.record(ms);
+  return [result, ms];
+}

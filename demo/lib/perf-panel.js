@@ -11,6 +11,7 @@ export class PerfRecord {
     this.pipeline = null;
     this.loadMs = NaN;
     this.latencies = [];
+    this.calls = 0;
     this.tokensPerSecond = NaN;
   }
 
@@ -18,6 +19,7 @@ export class PerfRecord {
     this.pipeline = pipe;
     this.loadMs = pipe.info.loadMs;
     this.latencies = [];
+    this.calls = 0;
     this.tokensPerSecond = NaN;
   }
 
@@ -26,6 +28,7 @@ export class PerfRecord {
   }
 
   call(ms, { tokensPerSecond } = {}) {
+    this.calls++;
     this.latencies.push(ms);
     if (this.latencies.length > HISTORY) this.latencies.shift();
     if (tokensPerSecond !== undefined) this.tokensPerSecond = tokensPerSecond;
@@ -41,14 +44,16 @@ export class PerfPanel {
     const [loadBox, load] = stat('Load time', 'perf-load');
     const [latBox, latency] = stat('Last call', 'perf-latency');
     const [tpsBox, tps] = stat('Tokens/s', 'perf-tps');
+    const [callsBox, calls] = stat('Calls', 'perf-calls');
     const [heapBox, heap] = stat('Wasm heap', 'perf-heap');
-    this.dd = { load, latency, tps, heap };
+    this.dd = { load, latency, tps, calls, heap };
     this.tpsBox = tpsBox;
+    this.callsBox = callsBox;
     this.canvas = h('canvas', { class: 'perf-plot', width: 300, height: 70, 'aria-label': 'Latency of the last calls' });
     this.caption = h('p', { class: 'perf-caption' }, 'Latency of the last calls');
     this.element = h('section', { class: 'card perf', 'aria-label': 'Performance' },
       h('h2', {}, 'Performance'),
-      h('dl', { class: 'stats' }, loadBox, latBox, tpsBox, heapBox),
+      h('dl', { class: 'stats' }, loadBox, latBox, tpsBox, callsBox, heapBox),
       this.canvas, this.caption);
     this.record = null;
     this.timer = setInterval(() => this.refreshHeap(), 1500);
@@ -58,7 +63,9 @@ export class PerfPanel {
   /** Shows a tab's record; `tokens` says whether tokens/s applies to it. */
   show(record, { tokens = false } = {}) {
     this.record = record;
+    // Four boxes either way: tokens/s where it applies, the call count elsewhere.
     this.tpsBox.hidden = !tokens;
+    this.callsBox.hidden = tokens;
     this.update();
   }
 
@@ -68,6 +75,7 @@ export class PerfPanel {
     this.dd.load.textContent = r.pipeline ? formatMs(r.loadMs) : '–';
     const last = r.latencies[r.latencies.length - 1];
     this.dd.latency.textContent = last === undefined ? '–' : formatMs(last);
+    this.dd.calls.textContent = r.pipeline ? String(r.calls) : '–';
     this.dd.tps.textContent = Number.isFinite(r.tokensPerSecond) ? r.tokensPerSecond.toFixed(1) : '–';
     this.draw();
     this.refreshHeap();

@@ -21,7 +21,7 @@ export default {
 
     const prompt = h('textarea', { class: 'prompt', rows: 2, 'aria-label': 'Prompt' });
     prompt.value = 'Once upon a time';
-    const [maxBox, maxTokens] = numberField('Max new tokens', { value: '200', min: '1', max: '4096', step: '1', class: 'max-tokens' });
+    const [maxBox, maxTokens] = numberField('Max tokens', { value: '200', min: '1', max: '4096', step: '1', class: 'max-tokens' });
     const sample = h('input', { type: 'checkbox', class: 'do-sample', checked: true });
     const sampleBox = h('label', { class: 'field check' }, sample, h('span', {}, 'Sample'));
     const [tempBox, temperature] = numberField('Temperature', { value: '0.8', min: '0', max: '2', step: '0.05', class: 'temperature' });

@@ -25,6 +25,9 @@ export const CORPUS = [
   'The train to the airport leaves every fifteen minutes.',
 ];
 
+// The best few are shown; the rest behind a button.
+const SHOWN = 8;
+
 export default {
   id: 'search',
   title: 'Semantic search',
@@ -42,6 +45,10 @@ export default {
     const corpus = h('textarea', { class: 'corpus', rows: 8, spellcheck: 'false', 'aria-label': 'Corpus, one sentence per line' });
     corpus.value = CORPUS.join('\n');
     const results = h('ol', { class: 'results', 'aria-label': 'Ranked sentences' });
+    const more = h('button', { type: 'button', class: 'more secondary', hidden: true, onclick: () => {
+      for (const li of results.children) li.hidden = false;
+      more.hidden = true;
+    } });
     const note = h('p', { class: 'hint result-note', 'aria-live': 'polite' },
       'Results are ranked by cosine similarity of mean-pooled, normalised embeddings.');
 
@@ -72,12 +79,14 @@ export default {
         const ranked = corpusCache.sentences
           .map((sentence, i) => ({ sentence, score: cosine(q, corpusCache.vectors[i]) }))
           .sort((a, b) => b.score - a.score);
-        results.replaceChildren(...ranked.map(({ sentence, score }) =>
-          h('li', { dataset: { score: String(score) } },
+        results.replaceChildren(...ranked.map(({ sentence, score }, rank) =>
+          h('li', { dataset: { score: String(score) }, hidden: rank >= SHOWN },
             h('span', { class: 'result-text' }, sentence),
             h('span', { class: 'score' },
               h('span', { class: 'score-bar' }, h('span', { style: `width:${Math.max(0, score) * 100}%` })),
               h('span', { class: 'score-value' }, score.toFixed(3))))));
+        more.hidden = ranked.length <= SHOWN;
+        more.textContent = `Show all ${ranked.length}`;
         note.textContent = `Query embedded in ${formatMs(ms)}.${corpusNote}`;
         ctx.setState('done');
       } catch (error) {
@@ -93,7 +102,7 @@ export default {
       h('form', { class: 'query-row', onsubmit: (e) => { e.preventDefault(); search(); } }, query, button),
       h('details', { class: 'corpus-box' },
         h('summary', {}, `Corpus (${CORPUS.length} sentences, editable: one per line)`), corpus),
-      note, results);
+      note, results, more);
 
     return {
       element,

@@ -74,10 +74,18 @@ async function noHorizontalOverflow(page) {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
-test('tabs: one per supported task, in order', async ({ page }) => {
+// The encoder task pipelines (and their tabs) exist once web/src has them.
+const ENCODER_TASKS = fs.existsSync('web/src/pipelines/fill-mask.js');
+const HEADS = 'build/testdata/tiny-heads';
+
+test('tabs: one per task the package supports, in order', async ({ page }) => {
   await page.goto(SEARCH);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  await expect(page.getByRole('tab')).toHaveText(['Semantic search', 'Text generation']);
+  await expect(page.getByRole('tab')).toHaveText([
+    'Semantic search',
+    ...(ENCODER_TASKS ? ['Classification', 'Named entities', 'Question answering', 'Fill-mask'] : []),
+    'Text generation',
+  ]);
   await expect(page.getByRole('tab', { name: 'Semantic search' })).toHaveAttribute('aria-selected', 'true');
 });
 
@@ -92,6 +100,7 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     const target = 'Central banks raise rates to slow down inflation.';
     const rows = await searchFor(page, target);
     await expect(rows).toHaveCount(20);
+    await expect(rows.filter({ visible: true })).toHaveCount(8);
     await expect(rows.first().locator('.result-text')).toHaveText(target);
     const top = Number(await rows.first().getAttribute('data-score'));
     const second = Number(await rows.nth(1).getAttribute('data-score'));
@@ -105,8 +114,11 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     await expect(page.locator('.perf-latency')).toHaveText(/\d/);
     await expect(page.locator('.perf-heap')).toHaveText(/\d+(\.\d)? (kB|MB|GB)/);
     await expect(page.locator('.perf-tps')).toBeHidden();
+    await expect(page.locator('.perf-calls')).toHaveText('2'); // the corpus, then the query
     await noHorizontalOverflow(page);
     await shot(page, testInfo, `search-${label}`);
+    await p.getByRole('button', { name: 'Show all 20' }).click();
+    await expect(rows.filter({ visible: true })).toHaveCount(20);
     expect(errors).toEqual([]);
   });
 }
@@ -183,7 +195,7 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     await expect(p.locator('.files li.done')).toHaveCount(2);
 
     // Long run, stopped by the button after more than 10 chunks.
-    await p.getByLabel('Max new tokens').fill('480');
+    await p.getByLabel('Max tokens').fill('480');
     await p.getByLabel('Seed').fill('7');
     const output = p.locator('.gen-output');
     const stats = p.locator('.gen-stats');
@@ -213,7 +225,7 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
 
     // A short greedy run to the end: tokens/s in the stats line and the perf panel.
     await p.getByLabel('Sample').uncheck();
-    await p.getByLabel('Max new tokens').fill('40');
+    await p.getByLabel('Max tokens').fill('40');
     await p.getByRole('button', { name: 'Generate' }).click();
     await expect(p).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
     await expect(stats).toContainText(/40 tokens in .* tokens\/s/);
@@ -243,3 +255,81 @@ test('embedding example: a plain page gets semantic search over its own sentence
   await shot(page, testInfo, 'embed-example-phone');
   expect(errors).toEqual([]);
 });
+
+// The encoder tasks, each on its random-weight test checkpoint, through the
+// tab bar, at desktop and phone width.
+const ENCODER_TABS = [
+  {
+    tab: 'Classification', id: 'classify', model: 'bert-seq-cls', button: 'Classify',
+    async check(p) {
+      const rows = p.locator('.labels li');
+      await expect(rows).toHaveCount(3); // negative, neutral, positive
+      const scores = await rows.evaluateAll((els) => els.map((e) => Number(e.dataset.score)));
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      expect(Math.abs(scores.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-4); // softmax
+    },
+  },
+  {
+    tab: 'Named entities', id: 'ner', model: 'bert-token-cls', button: 'Find entities',
+    async check(p) {
+      const text = await p.getByLabel('Text with entities').inputValue();
+      const marked = p.locator('.marked-text');
+      // Marks sit inline: the highlighted text reads as the input again.
+      const plain = await marked.evaluate((el) => {
+        const copy = el.cloneNode(true);
+        copy.querySelectorAll('.ent-label').forEach((l) => l.remove());
+        return copy.textContent;
+      });
+      expect(plain).toBe(text);
+      const marks = await marked.locator('mark').count();
+      await expect(p.locator('.legend li')).toHaveCount(marks);
+      expect(marks).toBeGreaterThan(0);
+    },
+  },
+  {
+    tab: 'Question answering', id: 'qa', model: 'bert-qa', button: 'Answer',
+    async check(p) {
+      const answer = (await p.locator('.answer strong').textContent()).trim();
+      expect(answer.length).toBeGreaterThan(0);
+      await expect(p.locator('.marked-text mark.answer-mark')).toHaveText(answer);
+      const context = await p.getByLabel('Context', { exact: true }).inputValue();
+      expect(await p.locator('.marked-text').textContent()).toBe(context);
+    },
+  },
+  {
+    tab: 'Fill-mask', id: 'fill-mask', model: 'bert-mlm', button: 'Fill',
+    async check(p) {
+      const rows = p.locator('.labels li');
+      await expect(rows).toHaveCount(5);
+      const first = rows.first();
+      const token = (await first.locator('.result-text').textContent()).trim();
+      expect(await first.locator('.sequence').textContent()).toContain(token);
+    },
+  },
+];
+
+for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`encoder tasks (${label}): classification, entities inline, QA span in context, fill-mask`, async ({ page }, testInfo) => {
+    test.skip(!ENCODER_TASKS, 'the package has no encoder task pipelines yet');
+    test.setTimeout(120_000);
+    await page.setViewportSize(viewport);
+    const errors = collectErrors(page);
+    await page.goto(SEARCH);
+    await expect(panel(page, 'search')).toHaveAttribute('data-state', 'ready');
+    for (const t of ENCODER_TABS) {
+      await page.getByRole('tab', { name: t.tab }).click();
+      const p = panel(page, t.id);
+      await expect(p).toBeVisible();
+      await p.getByLabel('Model URL or Hugging Face repo id').fill(`../${HEADS}/${t.model}/`);
+      await p.getByRole('button', { name: 'Load' }).click();
+      await expect(p).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+      await p.getByRole('button', { name: t.button, exact: true }).click();
+      await expect(p).toHaveAttribute('data-state', 'done');
+      await t.check(p);
+      await expect(page.locator('.perf-latency')).toHaveText(/\d/);
+      await noHorizontalOverflow(page);
+      await shot(page, testInfo, `${t.id}-${label}`);
+    }
+    expect(errors).toEqual([]);
+  });
+}
