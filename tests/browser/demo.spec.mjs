@@ -167,6 +167,20 @@ test('semantic search: the precision selector reloads the model quantized (int8 
   expect(int8).not.toBe(f32);
 });
 
+test('semantic search: model files chosen from disk load as a file map', async ({ page }) => {
+  await page.goto('/demo/?tab=search&model=../build/testdata/no-such-model/');
+  const p = panel(page, 'search');
+  await expect(p).toHaveAttribute('data-state', 'error');
+  // The drop zone's file chooser: the same path as dropping the files.
+  await p.locator('.drop-zone input[type=file]').setInputFiles(
+    ['config.json', 'model.safetensors', 'vocab.txt'].map((f) => `build/testdata/tiny-bert/${f}`));
+  await expect(p).toHaveAttribute('data-state', 'ready');
+  await expect(p.locator('.status')).toContainText('local files (config.json, model.safetensors, vocab.txt)');
+  await expect(p.locator('.files li.done')).toHaveCount(3);
+  const rows = await searchFor(page, 'The river flooded the valley after the storm.');
+  await expect(rows.first().locator('.result-text')).toHaveText('The river flooded the valley after the storm.');
+});
+
 test('a missing model folder shows a clear error', async ({ page }) => {
   await page.goto('/demo/?tab=search&model=../build/testdata/no-such-model/');
   const p = panel(page, 'search');
