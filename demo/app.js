@@ -93,6 +93,11 @@ async function main() {
         record.call(ms, extra);
         if (!panel.hidden) perf.update();
       },
+      // Tokens/s while a generation runs (the panel redraws at most 4 times a second).
+      liveTokensPerSecond: (tps) => {
+        record.tokensPerSecond = tps;
+        if (!panel.hidden) perf.updateSoon();
+      },
     });
     tab.picker = new ModelPicker({
       task: def.task,

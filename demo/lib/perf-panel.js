@@ -81,6 +81,14 @@ export class PerfPanel {
     this.refreshHeap();
   }
 
+  updateSoon() {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      this.update();
+    }, 250);
+  }
+
   /** Live numbers from the runtime; not queued behind a running call. */
   async refreshHeap() {
     const pipe = this.record?.pipeline;

@@ -80,6 +80,7 @@ export default {
           output.dataset.chunks = String(chunks);
           if (atBottom) output.scrollTop = output.scrollHeight;
           const seconds = (now - firstAt) / 1000;
+          if (seconds > 0.05) ctx.liveTokensPerSecond((chunks - 1) / seconds);
           live.textContent = `${chunks} tokens` +
             (seconds > 0.05 ? ` · ${((chunks - 1) / seconds).toFixed(1)} tokens/s` : '') +
             ` · first token ${formatMs(firstAt - started)}`;

@@ -226,6 +226,7 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     await expect.poll(async () => Number(await output.getAttribute('data-chunks')), { timeout: 30_000 }).toBeGreaterThan(10);
     expect(await place(output)).toEqual(boxBefore);
     expect((await place(stats)).y).toBe(statsBefore.y);
+    await expect(page.locator('.perf-tps')).toHaveText(/^\d+(\.\d)?$/); // live while streaming
     await shot(page, testInfo, `generate-${label}-streaming`);
     await p.getByRole('button', { name: 'Stop' }).click();
     await expect(p).toHaveAttribute('data-state', /stopped|done/);
