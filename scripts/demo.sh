@@ -44,7 +44,7 @@ if [[ ! -f $STORIES/model.bin || ! -f $STORIES/tokenizer.bin ]]; then
     if [[ -f $FIXTURE/$origin ]]; then
       cp "$FIXTURE/$origin" "$STORIES/$name.part"
     elif ! curl -fsSL --retry 2 -o "$STORIES/$name.part" "$STORIES_URL/$origin"; then
-      echo "demo: could not get $origin (offline?); the text-generation tab will ask for another model" >&2
+      echo "demo: could not get $origin (offline?); text generation will have no bundled model (load one in the page)" >&2
       rm -f "$STORIES/$name.part"
       continue
     fi
