@@ -249,6 +249,12 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     await expect(page.locator('.perf-tps')).toHaveText(/^\d+(\.\d)?$/);
     expect((await output.textContent()).startsWith('Once upon a time')).toBe(true);
     expect((await output.textContent()).length).toBeGreaterThan('Once upon a time'.length + 40);
+    // Greedy decoding follows llama2.c's own greedy story (its golden_check.txt).
+    const golden = `${STORIES_FIXTURE}/golden_check.txt`;
+    if (fs.existsSync(golden)) {
+      const text = await output.textContent();
+      expect(fs.readFileSync(golden, 'utf8').startsWith(text), `not llama2.c's greedy text: ${text}`).toBe(true);
+    }
     await noHorizontalOverflow(page);
     await shot(page, testInfo, `generate-${label}`);
     expect(errors).toEqual([]);
