@@ -1,7 +1,7 @@
 // The demo site: one tab per task the package supports. It uses the package
 // exactly as a user would (import { pipeline, env } from the package entry).
 import { env, pipeline } from '../web/src/index.js';
-import { defaultsFor } from './lib/catalog.js';
+import { availableDefaults } from './lib/catalog.js';
 import { h } from './lib/dom.js';
 import { ModelPicker } from './lib/model-picker.js';
 import { PerfPanel, PerfRecord } from './lib/perf-panel.js';
@@ -77,7 +77,10 @@ function activate(tab, { focus = false } = {}) {
 
 async function main() {
   showRuntime(null);
-  const supported = await Promise.all(TABS.map((t) => supports(t.task)));
+  const [supported, defaults] = await Promise.all([
+    Promise.all(TABS.map((t) => supports(t.task))),
+    Promise.all(TABS.map((t) => availableDefaults(t.task))),
+  ]);
   const wanted = (location.hash.slice(1) || params.get('tab') || TABS[0].id);
   const initial = TABS.find((t, i) => supported[i] && t.id === wanted) || TABS.find((_, i) => supported[i]);
   TABS.forEach((def, i) => {
@@ -101,7 +104,7 @@ async function main() {
     });
     tab.picker = new ModelPicker({
       task: def.task,
-      defaults: defaultsFor(def.task),
+      defaults: defaults[i],
       files: def.files,
       onState: setState,
       onLoad: (pipe) => {
@@ -118,7 +121,7 @@ async function main() {
     });
     const useParams = def === initial;
     if (useParams && params.has('dtype')) tab.picker.dtype.value = params.get('dtype');
-    tab.initialModel = (useParams && params.get('model')) || defaultsFor(def.task)[0]?.url || '';
+    tab.initialModel = (useParams && params.get('model')) || defaults[i][0]?.url || '';
     panel.append(tab.picker.element, view.element);
     panels.append(panel);
     tab.button = h('button', { type: 'button', role: 'tab', id: `tab-button-${def.id}`, class: 'tab',

@@ -178,7 +178,7 @@ export class ModelPicker {
       for (const row of this.rows.values()) if (!row.done) row.size.textContent = '–';
       let text = errorText(error);
       if (error.code === 'MODEL_NOT_FOUND' && entry) {
-        text += ` — the bundled models are made by 'npm run demo'; run it, or load another model above.`;
+        text += ` — ${entry.howTo || "the bundled models are made by 'npm run demo'; run it"}, or load another model above.`;
       }
       this.setStatus(text, 'error');
       this.onState('error');

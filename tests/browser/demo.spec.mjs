@@ -13,9 +13,10 @@ const STORIES_DIR = 'build/models/stories260K';
 const STORIES_FIXTURE = '../shared/fixtures/models/stories260K';
 const GENERATE = `/demo/?tab=generate&model=../${STORIES_DIR}/`;
 // Expected 404s: optional files a llama2.c folder does not have (probed), and
-// bundled models in build/models/ when 'npm run demo' has not made them (a
-// tab opens with its bundled model; the tests then load theirs by URL).
-const OPTIONAL_404 = /\/(config\.json|model\.safetensors|generation_config\.json|tokenizer_config\.json)$|\/build\/models\//;
+// bundled models (build/models/, demo/models/) that are not there: the page
+// asks which exist; with none, a tab opens with the first and says how to
+// make it; the tests then load theirs by URL.
+const OPTIONAL_404 = /\/(config\.json|model\.safetensors|generation_config\.json|tokenizer_config\.json)$|\/(build|demo)\/models\//;
 
 test.beforeAll(() => {
   for (const [file, how] of [
@@ -146,6 +147,21 @@ test('the bundled search model is labelled as random weights', async ({ page }) 
   const p = panel(page, 'search');
   await expect(p).toHaveAttribute('data-state', 'ready');
   await expect(p.locator('.model-notice')).toContainText('random weights: numbers are meaningless, for testing the runtime only');
+});
+
+test('text generation opens with the first bundled model present, labelled', async ({ page }) => {
+  const selfTrained = fs.existsSync('demo/models/tiny-lm-student/config.json');
+  test.skip(!selfTrained && !haveStories(), "no bundled text-generation model: run 'npm run demo'");
+  await page.goto('/demo/?tab=generate');
+  const p = panel(page, 'generate');
+  await expect(p).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  if (selfTrained) {
+    await expect(p.locator('.model-notice')).toContainText('tiny-lm-student');
+    await expect(p.locator('.model-notice')).toContainText('tiny self-trained model');
+  } else {
+    await expect(p.locator('.model-notice')).toContainText('stories260K (llama2.c): small trained model (third party)');
+    await expect(p.locator('.chip')).toHaveText(['stories260K (llama2.c)']); // only what is present
+  }
 });
 
 test('semantic search: the precision selector reloads the model quantized (int8 close to f32)', async ({ page }) => {
