@@ -13,7 +13,7 @@ if [[ -f "$OUT/.stamp" && "$(cat "$OUT/.stamp")" == "$hash" ]]; then
   echo "testdata up to date ($OUT)" >&2
   exit 0
 fi
-rm -rf "$OUT"/tiny-* "$OUT/bad-models" "$OUT/gguf"
+rm -rf "$OUT"/tiny-* "$OUT/bad-models" "$OUT/gguf" "$OUT/tokenizers"
 $PY tests/reference/make_tiny_bert.py --out "$OUT/tiny-bert" --seed 0
 $PY tests/reference/make_bad_models.py --good "$OUT/tiny-bert" --out "$OUT/bad-models" > /dev/null
 $PY tests/reference/bert_reference.py --model "$OUT/tiny-bert" --out "$OUT/tiny-bert/reference.json"
@@ -30,6 +30,8 @@ $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" 
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama" --seed 0 --llama2c
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-tied" --seed 1 --tied --kv-heads 1 --rope-theta 500000 --dtype BF16
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-qwen2" --seed 2 --arch qwen2 --tied --rope-theta 1000000 --rms-eps 1e-6
+# A micro llama2.c checkpoint (~1 KB): a fast seed for fuzz_llama2c.
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-micro" --seed 3 --vocab-size 16 --hidden 8 --layers 1 --heads 2 --kv-heads 1 --intermediate 12 --max-pos 8 --llama2c
 for m in tiny-llama tiny-llama-tied tiny-qwen2; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
@@ -42,5 +44,8 @@ fi
 # GGUF: every metadata value type and ggml tensor type, the dequantized
 # reference values, and hostile variants (bad/manifest.tsv).
 (cd tests/reference && $PY make_gguf_testdata.py --out "../../$OUT/gguf")
+# tokenizer.json files: GPT-2 / BERT converted from the fixtures (when
+# present) and hand-built ones exercising the other pipeline components.
+$PY tests/reference/make_tokenizer_json.py --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/tokenizers"
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2

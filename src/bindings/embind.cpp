@@ -4,56 +4,19 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <new>
 #include <string>
 #include <vector>
 
+#include "bindings/js_interop.h"
 #include "core/error.h"
 #include "kernels/runtime.h"
 #include "tasks/feature_extraction.h"
 
 using emscripten::val;
+using pf_js::bytes_from_js;
+using pf_js::guarded;
 
 namespace {
-
-[[noreturn]] void throw_js_error(const std::string& code, const std::string& message) {
-  val error = val::global("Error").new_(val(message));
-  error.set("code", val(code));
-  error.throw_();
-}
-
-// Runs `body`, converting C++ exceptions to a JS Error. The message is copied
-// out of the catch block so no C++ exception object is alive while the JS
-// exception unwinds through wasm frames.
-template <typename Body>
-auto guarded(Body body) -> decltype(body()) {
-  std::string code, message;
-  try {
-    return body();
-  } catch (const pf::Error& e) {
-    code = pf::error_code_name(e.code());
-    message = e.what();
-  } catch (const std::bad_alloc&) {
-    code = "OUT_OF_MEMORY";
-    message = "out of wasm memory";
-  } catch (const std::exception& e) {
-    code = "INTERNAL";
-    message = e.what();
-  }
-  throw_js_error(code, message);
-}
-
-std::vector<uint8_t> bytes_from_js(const val& array) {
-  const size_t length = array["length"].as<size_t>();
-  std::vector<uint8_t> bytes(length);
-  // One bulk copy into the wasm heap through a view of the vector.
-  val(emscripten::typed_memory_view(length, bytes.data())).call<void>("set", array);
-  return bytes;
-}
-
-val float_array(const std::vector<float>& data) {
-  return val(emscripten::typed_memory_view(data.size(), data.data())).call<val>("slice");
-}
 
 class JsFeatureExtractor {
  public:
@@ -85,7 +48,7 @@ class JsFeatureExtractor {
       }
       const pf::FeatureOutput out = impl_->run(items, pf::parse_pooling(pooling), normalize);
       val result = val::object();
-      result.set("data", float_array(out.data));
+      result.set("data", pf_js::typed_array(out.data));
       val dims = val::array();
       for (size_t d : out.dims) dims.call<void>("push", val((double)d));
       result.set("dims", dims);
@@ -97,7 +60,7 @@ class JsFeatureExtractor {
     return guarded([&] {
       const auto ids = impl_->tokenizer().encode(
           text, (size_t)impl_->model().config().max_position_embeddings);
-      return val(emscripten::typed_memory_view(ids.size(), ids.data())).call<val>("slice");
+      return pf_js::typed_array(ids);
     });
   }
 

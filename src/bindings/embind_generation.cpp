@@ -6,54 +6,26 @@
 #include <emscripten/val.h>
 
 #include <cmath>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "bindings/js_interop.h"
 #include "core/error.h"
 #include "tasks/feature_extraction.h"
 #include "tasks/text_generation.h"
 
 using emscripten::val;
+using pf_js::bytes_from_js;
+using pf_js::guarded;
 
 namespace {
 
-[[noreturn]] void throw_js_error(const std::string& code, const std::string& message) {
-  val error = val::global("Error").new_(val(message));
-  error.set("code", val(code));
-  error.throw_();
-}
-
-// Runs `body`, converting C++ exceptions to a JS Error; the message is
-// copied out first so no C++ exception is alive while JS unwinds.
-template <typename Body>
-auto guarded(Body body) -> decltype(body()) {
-  std::string code, message;
-  try {
-    return body();
-  } catch (const pf::Error& e) {
-    code = pf::error_code_name(e.code());
-    message = e.what();
-  } catch (const std::bad_alloc&) {
-    code = "OUT_OF_MEMORY";
-    message = "out of wasm memory";
-  } catch (const std::exception& e) {
-    code = "INTERNAL";
-    message = e.what();
-  }
-  throw_js_error(code, message);
-}
-
-std::vector<uint8_t> bytes_from_js(const val& array) {
-  if (array.isNull() || array.isUndefined()) return {};
-  const size_t length = array["length"].as<size_t>();
-  std::vector<uint8_t> bytes(length);
-  val(emscripten::typed_memory_view(length, bytes.data())).call<void>("set", array);
-  return bytes;
-}
 
 std::vector<int32_t> ids_from_js(const val& array) {
-  if (!array.hasOwnProperty("length") && !array.instanceof(val::global("Int32Array"))) {
+  const bool array_like = array.typeOf().as<std::string>() == "object" && !array.isNull() &&
+                          (val::global("Array").call<bool>("isArray", array) ||
+                           array.instanceof(val::global("Int32Array")));
+  if (!array_like) {
     pf::fail(pf::ErrorCode::kInvalidArgument, "expected an array of token ids or a string");
   }
   const size_t n = array["length"].as<size_t>();
@@ -70,10 +42,6 @@ std::vector<int32_t> ids_from_js(const val& array) {
     ids[i] = (int32_t)d;
   }
   return ids;
-}
-
-val int32_array(const std::vector<int32_t>& ids) {
-  return val(emscripten::typed_memory_view(ids.size(), ids.data())).call<val>("slice");
 }
 
 // Reads options.<key> when present; it must then be a finite number.
@@ -128,13 +96,15 @@ class JsTextGenerator {
     });
   }
 
+  // tokenizer_json: the folder's tokenizer.json text, or "" (ids only).
   static JsTextGenerator* load_hf(std::string config_json, val weights, std::string dtype,
-                                  int max_context) {
+                                  int max_context, std::string tokenizer_json) {
     return guarded([&] {
       const pf::WeightFormat format = pf::parse_dtype_option(dtype);
       const std::vector<uint8_t> w = bytes_from_js(weights);
-      return new JsTextGenerator(pf::TextGeneration::load_hf(
-          config_json, w.data(), w.size(), format, max_context < 0 ? 0 : max_context));
+      return new JsTextGenerator(pf::TextGeneration::load_hf(config_json, w.data(), w.size(),
+                                                             format, max_context < 0 ? 0 : max_context,
+                                                             tokenizer_json));
     });
   }
 
@@ -143,7 +113,7 @@ class JsTextGenerator {
     guarded([&] {
       std::vector<int32_t> ids;
       if (prompt.isString()) {
-        ids = impl_->tokenizer().encode(prompt.as<std::string>(), /*add_bos=*/true, false);
+        ids = impl_->tokenizer().encode(prompt.as<std::string>(), /*add_special=*/true);
       } else {
         ids = ids_from_js(prompt);
       }
@@ -161,7 +131,7 @@ class JsTextGenerator {
   }
 
   val tokens() const {
-    return guarded([&] { return int32_array(impl_->generator().tokens()); });
+    return guarded([&] { return pf_js::typed_array(impl_->generator().tokens()); });
   }
 
   void reset() {
@@ -172,7 +142,8 @@ class JsTextGenerator {
   }
 
   val encode(std::string text, bool add_bos) const {
-    return guarded([&] { return int32_array(impl_->tokenizer().encode(text, add_bos, false)); });
+    return guarded(
+        [&] { return pf_js::typed_array(impl_->tokenizer().encode(text, add_bos)); });
   }
 
   std::string decode(val ids, bool skip_special) const {
@@ -184,7 +155,12 @@ class JsTextGenerator {
   // streaming TextDecoder).
   val decode_token_bytes(int prev_id, int id) const {
     return guarded([&] {
-      const std::string piece = impl_->tokenizer().decode_token(prev_id, id);
+      const pf::SentencePieceTokenizer* spm = impl_->tokenizer().sentencepiece();
+      if (spm == nullptr) {
+        pf::fail(pf::ErrorCode::kUnsupported,
+                 "token bytes are only available for SentencePiece tokenizers; decode windows");
+      }
+      const std::string piece = spm->decode_token(prev_id, id);
       return val(emscripten::typed_memory_view(piece.size(),
                                                reinterpret_cast<const uint8_t*>(piece.data())))
           .call<val>("slice");
@@ -192,6 +168,11 @@ class JsTextGenerator {
   }
 
   bool has_tokenizer() const { return impl_->has_tokenizer(); }
+  // True when decodeTokenBytes works (SentencePiece); tokenizer.json models
+  // stream by decoding windows of ids instead.
+  bool streams_token_bytes() const {
+    return impl_->has_tokenizer() && impl_->tokenizer().sentencepiece() != nullptr;
+  }
 
   val config() const {
     const pf::DecoderConfig& c = impl_->model().config();
@@ -205,7 +186,7 @@ class JsTextGenerator {
     o.set("maxContext", (double)c.max_context);
     o.set("bosTokenId", (double)c.bos_token_id);
     std::vector<int32_t> eos(c.eos_token_ids.begin(), c.eos_token_ids.end());
-    o.set("eosTokenIds", int32_array(eos));
+    o.set("eosTokenIds", pf_js::typed_array(eos));
     o.set("dtype", std::string(pf::weight_format_name(impl_->model().format())));
     o.set("weightBytes", (double)impl_->model().weight_bytes());
     return o;
@@ -232,5 +213,6 @@ EMSCRIPTEN_BINDINGS(pocketformer_generation) {
       .function("decode", &JsTextGenerator::decode)
       .function("decodeTokenBytes", &JsTextGenerator::decode_token_bytes)
       .function("hasTokenizer", &JsTextGenerator::has_tokenizer)
+      .function("streamsTokenBytes", &JsTextGenerator::streams_token_bytes)
       .function("config", &JsTextGenerator::config);
 }

@@ -13,8 +13,8 @@ std::unique_ptr<TextGeneration> TextGeneration::load_llama2c(
   const Llama2cCheckpoint ckpt = Llama2cCheckpoint::parse(model, model_size, max_context);
   auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
   if (tokenizer_size > 0) {
-    t->tokenizer_.reset(new SentencePieceTokenizer(SentencePieceTokenizer::from_llama2c(
-        tokenizer, tokenizer_size, (size_t)ckpt.config().vocab_size)));
+    t->tokenizer_ = make_text_tokenizer(SentencePieceTokenizer::from_llama2c(
+        tokenizer, tokenizer_size, (size_t)ckpt.config().vocab_size));
   }
   t->model_ = LlamaModel::load(ckpt.config(), ckpt, format);
   t->generator_.reset(new Generator(*t->model_));
@@ -24,16 +24,26 @@ std::unique_ptr<TextGeneration> TextGeneration::load_llama2c(
 std::unique_ptr<TextGeneration> TextGeneration::load_hf(const std::string& config_json,
                                                         const uint8_t* safetensors,
                                                         size_t safetensors_size,
-                                                        WeightFormat format, int64_t max_context) {
+                                                        WeightFormat format, int64_t max_context,
+                                                        std::string_view tokenizer_json) {
   const DecoderConfig config = parse_decoder_config(config_json, max_context);
   const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
   auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
+  if (!tokenizer_json.empty()) {
+    Tokenizer tokenizer = Tokenizer::from_json(tokenizer_json);
+    if (tokenizer.vocab_size() > (size_t)config.vocab_size) {
+      fail(ErrorCode::kCorruptModel, "tokenizer.json has " + std::to_string(tokenizer.vocab_size()) +
+                                         " tokens but config.json vocab_size is " +
+                                         std::to_string(config.vocab_size));
+    }
+    t->tokenizer_ = make_text_tokenizer(std::move(tokenizer));
+  }
   t->model_ = LlamaModel::load(config, HfDecoderWeights(config, file), format);
   t->generator_.reset(new Generator(*t->model_));
   return t;
 }
 
-const SentencePieceTokenizer& TextGeneration::tokenizer() const {
+const TextTokenizer& TextGeneration::tokenizer() const {
   if (!tokenizer_) {
     fail(ErrorCode::kInvalidArgument, "this text generator has no tokenizer: pass token ids");
   }

@@ -11,7 +11,7 @@
 
 #include "models/llama.h"
 #include "tasks/generation.h"
-#include "tokenizers/sentencepiece.h"
+#include "tokenizers/text_tokenizer.h"
 
 namespace pf {
 
@@ -23,22 +23,24 @@ class TextGeneration {
                                                       const uint8_t* tokenizer,
                                                       size_t tokenizer_size, WeightFormat format,
                                                       int64_t max_context = 0);
+  // tokenizer_json: the folder's tokenizer.json ("" = none: ids only).
   static std::unique_ptr<TextGeneration> load_hf(const std::string& config_json,
                                                  const uint8_t* safetensors,
                                                  size_t safetensors_size, WeightFormat format,
-                                                 int64_t max_context = 0);
+                                                 int64_t max_context = 0,
+                                                 std::string_view tokenizer_json = {});
 
   LlamaModel& model() { return *model_; }
   Generator& generator() { return *generator_; }
   bool has_tokenizer() const { return tokenizer_ != nullptr; }
   // Throws kInvalidArgument when there is no tokenizer.
-  const SentencePieceTokenizer& tokenizer() const;
+  const TextTokenizer& tokenizer() const;
   // Options with the model's end-of-sequence ids filled in.
   GenerationOptions default_options() const;
 
  private:
   std::unique_ptr<LlamaModel> model_;
-  std::unique_ptr<SentencePieceTokenizer> tokenizer_;
+  std::unique_ptr<TextTokenizer> tokenizer_;
   std::unique_ptr<Generator> generator_;
 };
 

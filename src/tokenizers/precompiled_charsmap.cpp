@@ -1,5 +1,7 @@
 #include "tokenizers/precompiled_charsmap.h"
 
+#include <utf8proc.h>
+
 #include "core/error.h"
 #include "tokenizers/sentencepiece_vocab.h"
 
@@ -40,37 +42,53 @@ PrecompiledCharsmap PrecompiledCharsmap::parse(const uint8_t* data, size_t size)
   return map;
 }
 
-size_t PrecompiledCharsmap::match_prefix(std::string_view text, std::string_view* replacement) const {
-  if (units_.empty()) return 0;
-  size_t longest = 0;
-  uint32_t longest_value = 0;
-  size_t matches = 0;
+template <typename F>
+void PrecompiledCharsmap::prefix_search(std::string_view text, bool stop_at_nul, F on_match) const {
+  if (units_.empty()) return;
   size_t node = unit_offset(units_[0]);
   for (size_t i = 0; i < text.size(); ++i) {
     const uint8_t c = (uint8_t)text[i];
+    if (c == 0 && stop_at_nul) return;
     node ^= c;
-    if (node >= units_.size()) break;
+    if (node >= units_.size()) return;  // only a corrupt trie links outside
     const uint32_t unit = units_[node];
-    if (unit_label(unit) != c) break;
+    if (unit_label(unit) != c) return;
     node ^= unit_offset(unit);
     if (unit_has_leaf(unit)) {
-      if (node >= units_.size()) break;
-      if (matches < kMaxMatches && i + 1 > longest) {
-        longest = i + 1;
-        longest_value = unit_value(units_[node]);
-      }
-      ++matches;
+      if (node >= units_.size()) return;
+      if (!on_match(i + 1, unit_value(units_[node]))) return;
     }
   }
-  if (longest == 0) return 0;
-  if (longest_value >= strings_.size()) {
-    *replacement = std::string_view();  // a link past the strings: treat as deleting
-  } else {
-    const size_t end = strings_.find('\0', longest_value);
-    *replacement = std::string_view(strings_).substr(
-        longest_value, (end == std::string::npos ? strings_.size() : end) - longest_value);
-  }
+}
+
+std::string_view PrecompiledCharsmap::replacement_at(uint32_t value) const {
+  if (value >= strings_.size()) return std::string_view();  // a corrupt link: treat as deleting
+  const size_t end = strings_.find('\0', value);
+  return std::string_view(strings_).substr(value, (end == std::string::npos ? strings_.size() : end) - value);
+}
+
+size_t PrecompiledCharsmap::match_prefix(std::string_view text, std::string_view* replacement) const {
+  size_t longest = 0, matches = 0;
+  uint32_t longest_value = 0;
+  prefix_search(text, false, [&](size_t length, uint32_t value) {
+    if (length > longest) {
+      longest = length;
+      longest_value = value;
+    }
+    return ++matches < kMaxMatches;
+  });
+  if (longest > 0) *replacement = replacement_at(longest_value);
   return longest;
+}
+
+size_t PrecompiledCharsmap::match_first(std::string_view text, std::string_view* replacement) const {
+  size_t first = 0;
+  prefix_search(text, true, [&](size_t length, uint32_t value) {
+    first = length;
+    *replacement = replacement_at(value);
+    return false;
+  });
+  return first;
 }
 
 void PrecompiledCharsmap::normalize(std::string_view text, std::string* out,
@@ -89,6 +107,68 @@ void PrecompiledCharsmap::normalize(std::string_view text, std::string* out,
     out->append(piece.data(), piece.size());
     if (to_orig) to_orig->insert(to_orig->end(), piece.size(), (uint32_t)pos);
     pos += consumed;
+  }
+  if (to_orig) to_orig->push_back((uint32_t)text.size());
+}
+
+void PrecompiledCharsmap::normalize_hf(std::string_view text, std::string* out,
+                                       std::vector<uint32_t>* to_orig) const {
+  out->clear();
+  if (to_orig) to_orig->clear();
+  static const std::string_view kReplacementChar = "\xEF\xBF\xBD";
+  const auto emit = [&](std::string_view piece, size_t orig) {
+    out->append(piece.data(), piece.size());
+    if (to_orig) to_orig->insert(to_orig->end(), piece.size(), (uint32_t)orig);
+  };
+  // Character boundaries first (an invalid byte is a one-byte U+FFFD), then
+  // grapheme clusters over them.
+  struct Char {
+    size_t begin, len;
+    int32_t cp;
+  };
+  std::vector<Char> chars;
+  for (size_t pos = 0; pos < text.size();) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos),
+                                          (utf8proc_ssize_t)(text.size() - pos), &cp);
+    if (n <= 0) {
+      chars.push_back({pos, 1, -1});
+      pos += 1;
+    } else {
+      chars.push_back({pos, (size_t)n, cp});
+      pos += (size_t)n;
+    }
+  }
+  const auto char_text = [&](const Char& c) {
+    return c.cp < 0 ? kReplacementChar : text.substr(c.begin, c.len);
+  };
+  // One break test per adjacent valid pair, in order, so utf8proc's state
+  // (regional-indicator pairs, emoji ZWJ sequences) follows the text.
+  std::vector<bool> break_before(chars.size() + 1, true);
+  utf8proc_int32_t state = 0;
+  for (size_t k = 1; k < chars.size(); ++k) {
+    if (chars[k - 1].cp < 0 || chars[k].cp < 0) {
+      state = 0;
+      continue;
+    }
+    break_before[k] = utf8proc_grapheme_break_stateful(chars[k - 1].cp, chars[k].cp, &state);
+  }
+  for (size_t i = 0; i < chars.size();) {
+    size_t j = i + 1;
+    while (j < chars.size() && !break_before[j]) ++j;
+    const size_t begin = chars[i].begin;
+    const size_t end = chars[j - 1].begin + chars[j - 1].len;
+    std::string_view replacement;
+    const bool all_valid = chars[i].cp >= 0;  // an invalid byte is always its own cluster
+    if (all_valid && end - begin < 6 && match_first(text.substr(begin, end - begin), &replacement) > 0) {
+      emit(replacement, begin);
+    } else {
+      for (size_t k = i; k < j; ++k) {
+        const std::string_view c = char_text(chars[k]);
+        emit(match_first(c, &replacement) > 0 ? replacement : c, chars[k].begin);
+      }
+    }
+    i = j;
   }
   if (to_orig) to_orig->push_back((uint32_t)text.size());
 }

@@ -31,9 +31,26 @@ class PrecompiledCharsmap {
   // text.size(), so offsets survive normalization.
   void normalize(std::string_view text, std::string* out, std::vector<uint32_t>* to_orig) const;
 
+  // Hugging Face tokenizers' "Precompiled" normalizer (spm_precompiled),
+  // which differs from sentencepiece: text goes by extended grapheme
+  // clusters; a cluster under 6 bytes is replaced whole if some rule matches
+  // a prefix of it (the first, shortest rule: HF's transform()), otherwise
+  // each of its characters is replaced by its first matching rule or kept.
+  // Invalid UTF-8 bytes become U+FFFD. to_orig as for normalize().
+  void normalize_hf(std::string_view text, std::string* out, std::vector<uint32_t>* to_orig) const;
+  // HF's transform(): the first (shortest) rule matching a prefix of text,
+  // stopping at a NUL byte; returns its length or 0.
+  size_t match_first(std::string_view text, std::string_view* replacement) const;
+
   bool empty() const { return units_.empty(); }
 
  private:
+  // Walks the trie along text; calls on_match(length, value) per rule found
+  // until it returns false. stop_at_nul: HF's search ends at a 0 byte.
+  template <typename F>
+  void prefix_search(std::string_view text, bool stop_at_nul, F on_match) const;
+  std::string_view replacement_at(uint32_t value) const;
+
   std::vector<uint32_t> units_;  // the double array
   std::string strings_;          // the replacement strings, NUL-separated
 };

@@ -151,9 +151,20 @@ int32_t SentencePieceTokenizer::piece_to_id(std::string_view piece) const {
 }
 
 std::string SentencePieceTokenizer::normalize(std::string_view input) const {
-  // sentencepiece's Normalizer::Normalize.
   std::string out;
-  if (input.empty()) return out;
+  normalize_aligned(input, &out, nullptr);
+  return out;
+}
+
+void SentencePieceTokenizer::normalize_aligned(std::string_view input, std::string* out,
+                                               std::vector<uint32_t>* to_orig) const {
+  // sentencepiece's Normalizer::Normalize, with its norm_to_orig alignment.
+  out->clear();
+  if (to_orig) to_orig->clear();
+  if (input.empty()) {
+    if (to_orig) to_orig->push_back(0);
+    return;
+  }
   const SentencePieceVocab& vocab = *vocab_;
   // One normalized unit at the front of text: a user-defined piece verbatim,
   // else the longest charsmap rule, else one character (invalid -> U+FFFD).
@@ -174,6 +185,11 @@ std::string SentencePieceTokenizer::normalize(std::string_view input) const {
     *unit = valid ? text.substr(0, len) : kReplacementChar;
     return len;
   };
+  uint32_t consumed = 0;
+  const auto append = [&](std::string_view bytes) {
+    out->append(bytes.data(), bytes.size());
+    if (to_orig) to_orig->insert(to_orig->end(), bytes.size(), consumed);
+  };
   const bool remove_extra = options_.remove_extra_whitespaces;
   const bool escape = options_.escape_whitespaces;
   if (remove_extra) {
@@ -182,36 +198,63 @@ std::string SentencePieceTokenizer::normalize(std::string_view input) const {
       const size_t len = prefix(input, &unit);
       if (unit != " ") break;
       input.remove_prefix(len);
+      consumed += (uint32_t)len;
     }
   }
-  if (input.empty()) return out;
-  out.reserve(input.size() * 3);
+  if (input.empty()) {  // all whitespace
+    if (to_orig) to_orig->push_back(consumed);
+    return;
+  }
+  out->reserve(input.size() * 3);
   const std::string_view space = escape ? kSpace : std::string_view(" ");
-  if (options_.add_dummy_prefix) out.append(space);
+  if (options_.add_dummy_prefix) append(space);
   bool prev_space = remove_extra;
   while (!input.empty()) {
     std::string_view unit;
     const size_t len = prefix(input, &unit);
     while (prev_space && !unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
     if (!unit.empty()) {
-      for (const char c : unit) {
-        if (escape && c == ' ') {
-          out.append(kSpace);
-        } else {
-          out.push_back(c);
-        }
+      for (size_t i = 0; i < unit.size(); ++i) {
+        append(escape && unit[i] == ' ' ? kSpace : unit.substr(i, 1));
       }
       prev_space = unit.back() == ' ';
     }
     input.remove_prefix(len);
+    consumed += (uint32_t)len;
     if (!remove_extra) prev_space = false;
   }
   if (remove_extra) {
-    while (out.size() >= space.size() && out.compare(out.size() - space.size(), space.size(), space) == 0) {
-      out.resize(out.size() - space.size());
+    while (out->size() >= space.size() &&
+           out->compare(out->size() - space.size(), space.size(), space) == 0) {
+      const size_t length = out->size() - space.size();
+      if (to_orig) {
+        consumed = (*to_orig)[length];
+        to_orig->resize(length);
+      }
+      out->resize(length);
     }
   }
-  return out;
+  if (to_orig) to_orig->push_back(consumed);
+}
+
+std::vector<ModelToken> SentencePieceTokenizer::encode_with_offsets(std::string_view text) const {
+  std::string normalized;
+  std::vector<uint32_t> to_orig;
+  normalize_aligned(text, &normalized, &to_orig);
+  std::vector<ModelToken> tokens;
+  model_->tokenize(normalized, &tokens);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    ModelToken& t = tokens[i];
+    const uint32_t begin = to_orig[t.begin], end = to_orig[t.end];
+    // Byte-fallback pieces of one character share its span; as in
+    // sentencepiece, only the last one carries it, the others are empty.
+    // (Segments never overlap, so an equal span means the same character.)
+    const bool more_of_same = i + 1 < tokens.size() && tokens[i + 1].begin == t.begin &&
+                              tokens[i + 1].end == t.end;
+    t.begin = begin;
+    t.end = more_of_same ? begin : end;
+  }
+  return tokens;
 }
 
 std::vector<int32_t> SentencePieceTokenizer::encode(std::string_view text, bool add_bos, bool add_eos) const {
@@ -249,11 +292,12 @@ std::string SentencePieceTokenizer::decode(const std::vector<int32_t>& ids, bool
   bool expect_leading_space = true;
   bool leading_space_seen = false;
   const bool strip = options_.add_dummy_prefix || options_.remove_extra_whitespaces;
-  for (const int32_t id : ids) {
-    if (!vocab.contains(id)) {
-      fail(ErrorCode::kInvalidArgument, "sentencepiece decode: id " + std::to_string(id) +
+  for (const int32_t given_id : ids) {
+    if (!vocab.contains(given_id)) {
+      fail(ErrorCode::kInvalidArgument, "sentencepiece decode: id " + std::to_string(given_id) +
                                             " is outside the vocab of " + std::to_string(vocab.size()));
     }
+    const int32_t id = vocab.decode_id(given_id);
     const SpmPieceType type = vocab.type(id);
     if (type == SpmPieceType::kByte) {
       bytes.push_back((char)vocab.byte_value(id));

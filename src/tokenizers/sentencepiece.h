@@ -62,10 +62,19 @@ class SentencePieceTokenizer {
   std::string decode(const std::vector<int32_t>& ids, bool skip_special) const;
   // One token for streaming output, llama2.c's way: "▁" -> " ", and after
   // BOS a leading space is stripped; a byte piece gives its single raw byte
-  // (the caller buffers incomplete UTF-8); control pieces give "".
+  // (the caller buffers incomplete UTF-8); control pieces give "", unk its
+  // unk_surface. Ids outside the vocab fail with kInvalidArgument.
   std::string decode_token(int32_t prev_id, int32_t id) const;
+  // Tokens (no BOS/EOS) with byte offsets into the original text, as
+  // sentencepiece's SentencePieceText begin/end: a piece covers the input
+  // that normalized into it; of the byte-fallback pieces of one character
+  // only the last covers it (the others are empty at its start).
+  std::vector<ModelToken> encode_with_offsets(std::string_view text) const;
   // The normalized text the model sees (sentencepiece's Normalize()).
   std::string normalize(std::string_view text) const;
+  // The same, with to_orig[i] = the input offset normalized byte i came
+  // from, plus a final entry (sentencepiece's norm_to_orig).
+  void normalize_aligned(std::string_view text, std::string* out, std::vector<uint32_t>* to_orig) const;
 
   int32_t bos_id() const { return bos_id_; }
   int32_t eos_id() const { return eos_id_; }
@@ -82,8 +91,6 @@ class SentencePieceTokenizer {
 
  private:
   SentencePieceTokenizer() = default;
-  void append_piece_text(int32_t id, bool strip_leading_space, bool skip_special, std::string* out,
-                         bool* stripped) const;
 
   Options options_;
   std::shared_ptr<const SentencePieceVocab> vocab_;

@@ -117,6 +117,15 @@ SentencePieceVocab::SentencePieceVocab(std::vector<std::string> pieces, std::vec
     }
   }
   if (unk_id_ < 0) fail(ErrorCode::kCorruptModel, "sentencepiece vocab: no unknown piece (<unk>)");
+  for (const auto& [piece, id] : mergeable_) {
+    const auto it = reserved_.find(piece);
+    if (it == reserved_.end()) continue;
+    if (decode_ids_.empty()) {
+      decode_ids_.resize(pieces_.size());
+      for (size_t i = 0; i < pieces_.size(); ++i) decode_ids_[i] = (int32_t)i;
+    }
+    decode_ids_[id] = it->second;
+  }
   min_normal_score_ = min_score;
   max_normal_score_ = max_score;
 }

@@ -55,6 +55,12 @@ class SentencePieceVocab {
   }
   int byte_value(int32_t id) const { return contains(id) ? byte_values_[id] : -1; }
   int32_t unk_id() const { return unk_id_; }
+  // The id sentencepiece's decoder treats id as: it decodes via the piece
+  // text, so a text that is both a reserved and a normal piece decodes as
+  // the reserved one. Equal to id except for such duplicates.
+  int32_t decode_id(int32_t id) const {
+    return contains(id) && !decode_ids_.empty() ? decode_ids_[id] : id;
+  }
 
   // A piece text can turn into (normal, user-defined, unused), or -1.
   int32_t find_mergeable(std::string_view piece) const;
@@ -82,6 +88,7 @@ class SentencePieceVocab {
   std::vector<float> scores_;
   std::vector<SpmPieceType> types_;
   std::vector<int16_t> byte_values_;  // -1 unless a byte piece
+  std::vector<int32_t> decode_ids_;    // empty unless some text is both reserved and normal
   std::unordered_map<std::string_view, int32_t> mergeable_;
   std::unordered_map<std::string_view, int32_t> reserved_;
   std::unordered_map<std::string_view, int32_t> user_defined_;

@@ -89,22 +89,24 @@ std::vector<SpmSegment> SpmBpeModel::segment(std::string_view text) const {
     consider(top.left, left.next);
   }
 
-  // Emits one final symbol, splitting unused pieces back into their halves.
-  std::function<void(std::string_view)> emit = [&](std::string_view piece) {
+  // Emits one final symbol at text offset begin, splitting unused pieces
+  // back into their halves. (The halves were recorded at whichever
+  // occurrence first merged them, so only their bytes are used, not where
+  // they point.)
+  std::function<void(std::string_view, uint32_t)> emit = [&](std::string_view piece, uint32_t begin) {
     int32_t id = vocab.piece_to_id(piece);
     if (id >= 0 && vocab.type(id) == SpmPieceType::kUnused) {
       const auto it = unused_halves.find(piece);
       if (it != unused_halves.end()) {
-        emit(it->second.first);
-        emit(it->second.second);
+        emit(it->second.first, begin);
+        emit(it->second.second, begin + (uint32_t)it->second.first.size());
         return;
       }
     }
     if (id < 0) id = vocab.unk_id();
-    const uint32_t begin = (uint32_t)(piece.data() - text.data());
     result.push_back({begin, begin + (uint32_t)piece.size(), id});
   };
-  for (int32_t i = 0; i >= 0; i = symbols[i].next) emit(view(symbols[i]));
+  for (int32_t i = 0; i >= 0; i = symbols[i].next) emit(view(symbols[i]), symbols[i].begin);
   return result;
 }
 

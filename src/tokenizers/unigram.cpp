@@ -1,6 +1,7 @@
 #include "tokenizers/unigram.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace pf {
 
@@ -10,10 +11,12 @@ constexpr float kUnkPenalty = 10.0f;
 
 }  // namespace
 
-UnigramModel::UnigramModel(std::shared_ptr<const SentencePieceVocab> vocab, bool byte_fallback)
-    : vocab_(std::move(vocab)), byte_fallback_(byte_fallback) {
+UnigramModel::UnigramModel(std::shared_ptr<const SentencePieceVocab> vocab, bool byte_fallback,
+                           Flavor flavor)
+    : vocab_(std::move(vocab)), byte_fallback_(byte_fallback), flavor_(flavor) {
   node_piece_.push_back(-1);  // the root
   for (size_t id = 0; id < vocab_->size(); ++id) {
+    min_score_all_ = std::min(min_score_all_, (double)vocab_->score((int32_t)id));
     const SpmPieceType type = vocab_->type((int32_t)id);
     if (type != SpmPieceType::kNormal && type != SpmPieceType::kUserDefined &&
         type != SpmPieceType::kUnused) {
@@ -36,22 +39,24 @@ UnigramModel::UnigramModel(std::shared_ptr<const SentencePieceVocab> vocab, bool
   }
 }
 
-std::vector<SpmSegment> UnigramModel::segment(std::string_view text) const {
+// PathScore: float for sentencepiece (which stores path scores as float),
+// double for Hugging Face tokenizers (f64 throughout).
+template <typename PathScore>
+std::vector<SpmSegment> UnigramModel::viterbi(std::string_view text, PathScore unk_score) const {
   std::vector<SpmSegment> result;
   if (text.empty()) return result;
   const SentencePieceVocab& vocab = *vocab_;
   struct Best {
     int32_t id = -1;
-    float score = 0.0f;
+    PathScore score = 0;
     int64_t starts_at = -1;
   };
   const size_t size = text.size();
-  const float unk_score = vocab.min_normal_score() - kUnkPenalty;
   const float max_score = vocab.max_normal_score();
   std::vector<Best> best(size + 1);
   static const uint8_t kLeadLen[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4};
   for (size_t start = 0; start < size;) {
-    const float score_here = best[start].score;
+    const PathScore score_here = best[start].score;
     const size_t char_len = std::min<size_t>(kLeadLen[(uint8_t)text[start] >> 4], size - start);
     bool covers_char = false;
     int32_t node = 0;
@@ -72,13 +77,13 @@ std::vector<SpmSegment> UnigramModel::segment(std::string_view text) const {
       const double candidate = score + score_here;
       Best& target = best[end];
       if (target.starts_at < 0 || candidate > target.score) {
-        target = {id, (float)candidate, (int64_t)start};
+        target = {id, (PathScore)candidate, (int64_t)start};
       }
       if (length == char_len) covers_char = true;
     }
     if (!covers_char) {
       Best& target = best[start + char_len];
-      const float candidate = unk_score + score_here;
+      const PathScore candidate = unk_score + score_here;
       if (target.starts_at < 0 || candidate > target.score) {
         target = {vocab.unk_id(), candidate, (int64_t)start};
       }
@@ -92,6 +97,11 @@ std::vector<SpmSegment> UnigramModel::segment(std::string_view text) const {
   }
   std::reverse(result.begin(), result.end());
   return result;
+}
+
+std::vector<SpmSegment> UnigramModel::segment(std::string_view text) const {
+  if (flavor_ == Flavor::kHuggingFace) return viterbi<double>(text, min_score_all_ - (double)kUnkPenalty);
+  return viterbi<float>(text, vocab_->min_normal_score() - kUnkPenalty);
 }
 
 void UnigramModel::tokenize(std::string_view piece, std::vector<ModelToken>* out) const {

@@ -6,6 +6,7 @@
 // (EncodeOptimized), float arithmetic and tie-breaking included.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <unordered_map>
 
@@ -16,7 +17,13 @@ namespace pf {
 
 class UnigramModel : public TokenizerModel {
  public:
-  UnigramModel(std::shared_ptr<const SentencePieceVocab> vocab, bool byte_fallback);
+  // kHuggingFace follows tokenizers' Unigram (tokenizer.json "Unigram"):
+  // path scores in double, and the unk score from the minimum over every
+  // piece (unk's own score included) rather than over normal pieces.
+  enum class Flavor { kSentencePiece, kHuggingFace };
+
+  UnigramModel(std::shared_ptr<const SentencePieceVocab> vocab, bool byte_fallback,
+               Flavor flavor = Flavor::kSentencePiece);
 
   // Expects normalized text (spaces already "▁"); offsets index into it.
   void tokenize(std::string_view piece, std::vector<ModelToken>* out) const override;
@@ -34,8 +41,13 @@ class UnigramModel : public TokenizerModel {
     return it == edges_.end() ? -1 : it->second;
   }
 
+  template <typename PathScore>
+  std::vector<SpmSegment> viterbi(std::string_view text, PathScore unk_score) const;
+
   std::shared_ptr<const SentencePieceVocab> vocab_;
   bool byte_fallback_;
+  Flavor flavor_;
+  double min_score_all_ = std::numeric_limits<double>::infinity();
   std::unordered_map<uint64_t, int32_t> edges_;
   std::vector<int32_t> node_piece_;  // piece id ending at each trie node, or -1
 };

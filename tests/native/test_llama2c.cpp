@@ -168,6 +168,18 @@ TEST_CASE("stories260K: int8 and 4-bit greedy agreement with f32; speed", "[llam
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE(want.size() == 200);
   WARN("stories260K f32 greedy, 1 thread: " << 200 / seconds << " tokens/s");
+  {
+    // Reported only: with dim 64 every op is tiny, so the pool's wake-ups
+    // dominate when threads > 1.
+    pf::set_num_threads(2);
+    f32->reset();
+    const auto t1 = std::chrono::steady_clock::now();
+    CHECK(greedy(*f32, 200) == want);
+    WARN("stories260K f32 greedy, 2 threads: "
+         << 200 / std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count()
+         << " tokens/s");
+    pf::set_num_threads(1);
+  }
 
   auto int8 = pf::LlamaModel::load(ckpt.config(), ckpt, pf::WeightFormat::kInt8);
   auto int4 = pf::LlamaModel::load(ckpt.config(), ckpt, pf::WeightFormat::kInt4);
@@ -175,7 +187,8 @@ TEST_CASE("stories260K: int8 and 4-bit greedy agreement with f32; speed", "[llam
   const size_t int4_prefix = common_prefix(greedy(*int4, 200), want);
   WARN("stories260K greedy tokens identical to f32 before the first difference: int8 "
        << int8_prefix << "/200, 4-bit " << int4_prefix << "/200");
-  CHECK(int8_prefix >= 20);
+  // Measured: 61 on native and wasm (4-bit: 9, too lossy at dim 64 to bound).
+  CHECK(int8_prefix >= 40);
 }
 
 TEST_CASE("llama2.c reader rejects malformed checkpoints", "[llama2c]") {
@@ -252,7 +265,7 @@ TEST_CASE("TextGeneration: llama2.c model + tokenizer from a text prompt", "[lla
   // The golden story opens with "Once upon a time"; prompting with it must
   // continue exactly as the unprompted greedy run did.
   const std::string opening = "Once upon a time";
-  const auto prompt = t->tokenizer().encode(opening, /*add_bos=*/true, false);
+  const auto prompt = t->tokenizer().encode(opening, /*add_special=*/true);
   REQUIRE(prompt.front() == 1);
   pf::GenerationOptions options = t->default_options();
   options.sampling.temperature = 0.f;

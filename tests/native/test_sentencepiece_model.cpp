@@ -144,6 +144,17 @@ TEST_CASE("SentencePiece: normalizer options from the model", "[sentencepiece][p
   CHECK(tok.normalize("a\xff") == kSp + "a\xEF\xBF\xBD");
   CHECK(tok.encode("a\xff", false, false) == std::vector<int32_t>{3, 4, 0});
   CHECK(tok.decode({0}, true) == " \xE2\x81\x87 ");
+  // Offsets: the dummy "▁" covers nothing; the invalid byte covers itself.
+  const auto spans = tok.encode_with_offsets("a\xff");
+  REQUIRE(spans.size() == 3);
+  CHECK((spans[0].begin == 0 && spans[0].end == 0));
+  CHECK((spans[1].begin == 0 && spans[1].end == 1));
+  CHECK((spans[2].id == 0 && spans[2].begin == 1 && spans[2].end == 2));
+  std::string normalized;
+  std::vector<uint32_t> to_orig;
+  tok.normalize_aligned("  ab   b  ", &normalized, &to_orig);
+  CHECK(normalized == kSp + "ab" + kSp + "b");
+  CHECK(to_orig == std::vector<uint32_t>{2, 2, 2, 2, 3, 4, 4, 4, 7, 8});
   CHECK_THROWS_AS(load(small_model(3)), pf::Error);  // WORD models
   try {
     load(small_model(4));
@@ -190,4 +201,42 @@ TEST_CASE("Precompiled charsmap: nmt_nfkc rules of test_model.model", "[sentence
   const auto wild = pf::PrecompiledCharsmap::parse(garbage, sizeof garbage);
   wild.normalize("abc\xff\x61\x62", &out, &to_orig);
   CHECK(to_orig.size() == out.size() + 1);
+}
+
+TEST_CASE("Precompiled charsmap: Hugging Face's grapheme-wise variant", "[sentencepiece][charsmap]") {
+  const std::string path = pf_test::fixtures_dir() + "/tokenizers/sentencepiece/test_model.model";
+  if (!pf_test::file_exists(path)) {
+    WARN("skipping: " << path << " not found");
+    return;
+  }
+  const auto bytes = pf_test::read_bytes(path);
+  const auto proto = pf::parse_sentencepiece_model(bytes.data(), bytes.size());
+  const auto map = pf::PrecompiledCharsmap::parse(
+      reinterpret_cast<const uint8_t*>(proto.precompiled_charsmap.data()), proto.precompiled_charsmap.size());
+  std::string out;
+  std::vector<uint32_t> to_orig;
+  std::string_view replacement;
+  CHECK(map.match_first("\xEF\xBC\xA1", &replacement) == 3);
+  CHECK(replacement == "A");
+  // Where every cluster is one character with a one-character rule, both
+  // variants agree.
+  for (const std::string text : {"\xEF\xBC\xA1\xEF\xBC\xA2x\xE2\x91\xA0", "plain ascii", "\xE3\x80\x80\xEF\xBD\x9E"}) {
+    std::string spm_out;
+    std::vector<uint32_t> spm_to_orig;
+    map.normalize(text, &spm_out, &spm_to_orig);
+    map.normalize_hf(text, &out, &to_orig);
+    CHECK(out == spm_out);
+    CHECK(to_orig == spm_to_orig);
+  }
+  // "e" + combining acute is one cluster of 3 bytes: replaced whole by the
+  // rule for it (NFKC composes it), aligned to the cluster's start.
+  map.normalize("e\xCC\x81!", &out, nullptr);
+  const std::string composed = out;
+  map.normalize_hf("e\xCC\x81!", &out, &to_orig);
+  CHECK(out == composed);
+  CHECK(to_orig.front() == 0);
+  CHECK(to_orig.back() == 4);
+  map.normalize_hf("a\xff", &out, &to_orig);
+  CHECK(out == "a\xEF\xBF\xBD");
+  CHECK(to_orig == std::vector<uint32_t>{0, 1, 1, 1, 2});
 }

@@ -51,6 +51,7 @@ std::string first_difference(const std::vector<int32_t>& want, const std::vector
 
 struct Agreement {
   size_t encoded = 0;
+  size_t offsets = 0;
   size_t decoded = 0;
 };
 
@@ -73,6 +74,19 @@ Agreement check_cases(const pf::SentencePieceTokenizer& tok, const std::string& 
       INFO("(" << agreed.encoded << " cases agreed before this one)");
       if (got != want) FAIL(first_difference(want, got));
       ++agreed.encoded;
+      if (c.contains("offsets")) {
+        const auto want_offsets = c["offsets"].get<std::vector<std::vector<uint32_t>>>();
+        const auto tokens = tok.encode_with_offsets(text);
+        REQUIRE(tokens.size() == want_offsets.size());
+        for (size_t i = 0; i < tokens.size(); ++i) {
+          if (tokens[i].begin != want_offsets[i][0] || tokens[i].end != want_offsets[i][1]) {
+            FAIL("offsets of token " << i << " (id " << tokens[i].id << "): sentencepiece ["
+                                     << want_offsets[i][0] << ", " << want_offsets[i][1] << "), ours ["
+                                     << tokens[i].begin << ", " << tokens[i].end << ")");
+          }
+        }
+        ++agreed.offsets;
+      }
     }
     const std::vector<int32_t> ids = c[c.contains("ids") ? "ids" : "decode_ids"].get<std::vector<int32_t>>();
     const std::string want_text = c["decoded"].get<std::string>();
@@ -98,9 +112,10 @@ pf::SentencePieceTokenizer load_model(const std::string& path) {
 }
 
 void report(const std::string& name, const Agreement& a) {
-  WARN(name << ": " << a.encoded << " encodings and " << a.decoded
+  WARN(name << ": " << a.encoded << " encodings (" << a.offsets << " with offsets) and " << a.decoded
             << " decodings identical to python sentencepiece");
   CHECK(a.encoded >= 5000);
+  CHECK(a.offsets >= 5000);
 }
 
 std::vector<std::string> split_cases(const std::string& text) {

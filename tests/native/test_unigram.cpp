@@ -139,5 +139,27 @@ TEST_CASE("SentencePiece vocab: malformed piece tables are refused", "[unigram][
   CHECK_THROWS_AS(V({"<unk>", "<0xZZ>"}, {0, 0}, {2, 6}), pf::Error);    // bad byte piece
   CHECK_THROWS_AS(V({}, {}, {}), pf::Error);
   // The same text may be both a control piece and a normal one, as in sentencepiece.
-  CHECK_NOTHROW(V({"<unk>", "<s>", "<s>"}, {0, 0, 0}, {2, 3, 1}));
+  // The same text may be both a control piece and a normal one, as in
+  // sentencepiece; decoding treats the normal one as the control one.
+  const V dup({"<unk>", "<s>", "<s>"}, {0, 0, 0}, {2, 3, 1});
+  CHECK(dup.decode_id(2) == 1);
+  CHECK(dup.decode_id(0) == 0);
+  CHECK(dup.piece_to_id("<s>") == 1);
+  CHECK(dup.find_mergeable("<s>") == 2);
+}
+
+TEST_CASE("Unigram: the Hugging Face flavour takes the unk score from every piece", "[unigram]") {
+  // unk's own score (-100) is below every normal piece: Hugging Face's unk
+  // score becomes -110, sentencepiece's stays min(normal) - 10 = -30.
+  Vocab v;
+  const int32_t unk = v.add("<unk>", -100, pf::SpmPieceType::kUnknown);
+  const int32_t x = v.add("x", 15);
+  const int32_t xy = v.add("xy", -20);
+  const auto vocab = v.build();
+  const pf::UnigramModel spm(vocab, false);
+  const pf::UnigramModel hf(vocab, false, pf::UnigramModel::Flavor::kHuggingFace);
+  // "xy" = xy (-20) or x + unk(y): 15 - 30 = -15 for sentencepiece (wins),
+  // 15 - 110 = -95 for Hugging Face (loses).
+  CHECK(ids_of(run(spm, "xy")) == std::vector<int32_t>{x, unk});
+  CHECK(ids_of(run(hf, "xy")) == std::vector<int32_t>{xy});
 }

@@ -12,8 +12,8 @@ export const TEXT_GENERATION_LAYOUTS = [
 ];
 
 export const TEXT_GENERATION_FILES = [
-  'config.json', 'model.safetensors', 'generation_config.json', 'tokenizer_config.json',
-  'model.bin', 'tokenizer.bin',
+  'config.json', 'model.safetensors', 'tokenizer.json', 'generation_config.json',
+  'tokenizer_config.json', 'model.bin', 'tokenizer.bin',
 ];
 
 export function pickLayout(files) {
@@ -32,6 +32,38 @@ function yieldToEventLoop() {
     };
     channel.port2.postMessage(null);
   });
+}
+
+// Streaming text for tokenizers without per-token bytes (tokenizer.json):
+// decode a short window of ids and emit what it adds, holding back while the
+// window ends in an incomplete character (U+FFFD), as HF's TextStreamer does.
+class WindowDecoder {
+  constructor(gen, promptIds) {
+    this.gen = gen;
+    // Special tokens (BOS, end-of-turn) are left out of streamed text.
+    // A few prompt tokens give the first new token its left context (so a
+    // leading space is not stripped as if it started the text).
+    this.ids = Array.from(promptIds.slice(-4));
+    this.prefix = 0;
+    this.read = this.ids.length;
+  }
+
+  push(id) {
+    this.ids.push(id);
+    const before = this.gen.decode(this.ids.slice(this.prefix, this.read), true);
+    const after = this.gen.decode(this.ids.slice(this.prefix), true);
+    if (after.endsWith('\uFFFD') || after.length < before.length) return '';
+    this.prefix = this.read;
+    this.read = this.ids.length;
+    return after.slice(before.length);
+  }
+
+  flush() {
+    const before = this.gen.decode(this.ids.slice(this.prefix, this.read), true);
+    const after = this.gen.decode(this.ids.slice(this.prefix), true);
+    this.prefix = this.read = this.ids.length;
+    return after.length > before.length ? after.slice(before.length) : '';
+  }
 }
 
 // Holds back the end of the text that could still become a stop string, so
@@ -120,7 +152,8 @@ export const textGeneration = {
     const gen = layout.name === 'llama2.c'
       ? Module.TextGenerator.loadLlama2c(files['model.bin'], files['tokenizer.bin'], dtype, maxContext)
       : Module.TextGenerator.loadHf(
-        textOf(requireFile(files, 'config.json')), files['model.safetensors'], dtype, maxContext);
+        textOf(requireFile(files, 'config.json')), files['model.safetensors'], dtype, maxContext,
+        files['tokenizer.json'] ? textOf(files['tokenizer.json']) : '');
     const config = gen.config();
     let generationConfig = {};
     if (files['generation_config.json']) {
@@ -178,6 +211,9 @@ export const textGeneration = {
           const started = now();
           gen.start(ids, runtimeOptions(options, config.maxContext));
           const decoder = new TextDecoder('utf-8');
+          const windows = gen.hasTokenizer() && !gen.streamsTokenBytes()
+            ? new WindowDecoder(gen, ids)
+            : null;
           const stops = new StopStringMatcher(options.stop || []);
           const newIds = [];
           let prev = ids.length ? ids[ids.length - 1] : -1;
@@ -193,9 +229,11 @@ export const textGeneration = {
             }
             if (!firstTokenAt) firstTokenAt = now();
             newIds.push(id);
-            const text = gen.hasTokenizer()
-              ? stops.push(decoder.decode(gen.decodeTokenBytes(prev, id), { stream: true }))
-              : '';
+            let text = '';
+            if (windows) text = stops.push(windows.push(id));
+            else if (gen.hasTokenizer()) {
+              text = stops.push(decoder.decode(gen.decodeTokenBytes(prev, id), { stream: true }));
+            }
             prev = id;
             if (text) ctx.emit({ text, id });
             if (stops.stopped) {
@@ -208,7 +246,8 @@ export const textGeneration = {
             }
           }
           if (gen.hasTokenizer() && !stops.stopped) {
-            const rest = stops.push(decoder.decode()) + stops.flush();
+            const tail = windows ? windows.flush() : decoder.decode();
+            const rest = stops.push(tail) + stops.flush();
             if (rest) ctx.emit({ text: rest, id: -1 });
           }
           const ended = now();

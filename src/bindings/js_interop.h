@@ -1,0 +1,62 @@
+// What every Embind file shares: turning C++ failures into JS Errors with a
+// `code`, and moving typed arrays across the boundary with one bulk copy.
+// Header-only so each bindings file stays independent (CMake globs them).
+#pragma once
+
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace pf_js {
+
+using emscripten::val;
+
+[[noreturn]] inline void throw_js_error(const std::string& code, const std::string& message) {
+  val error = val::global("Error").new_(val(message));
+  error.set("code", val(code));
+  error.throw_();
+}
+
+// Runs `body`, converting C++ exceptions to a JS Error. The message is copied
+// out of the catch block so no C++ exception object is alive while the JS
+// exception unwinds through wasm frames.
+template <typename Body>
+auto guarded(Body body) -> decltype(body()) {
+  std::string code, message;
+  try {
+    return body();
+  } catch (const pf::Error& e) {
+    code = pf::error_code_name(e.code());
+    message = e.what();
+  } catch (const std::bad_alloc&) {
+    code = "OUT_OF_MEMORY";
+    message = "out of wasm memory";
+  } catch (const std::exception& e) {
+    code = "INTERNAL";
+    message = e.what();
+  }
+  throw_js_error(code, message);
+}
+
+// A Uint8Array (or null/undefined: empty) copied into the wasm heap.
+inline std::vector<uint8_t> bytes_from_js(const val& array) {
+  if (array.isNull() || array.isUndefined()) return {};
+  const size_t length = array["length"].as<size_t>();
+  std::vector<uint8_t> bytes(length);
+  val(emscripten::typed_memory_view(length, bytes.data())).call<void>("set", array);
+  return bytes;
+}
+
+// Copies out of the wasm heap (a view would be invalidated by heap growth).
+template <typename T>
+val typed_array(const std::vector<T>& data) {
+  return val(emscripten::typed_memory_view(data.size(), data.data())).call<val>("slice");
+}
+
+}  // namespace pf_js

@@ -1,0 +1,54 @@
+// The result of encoding one text (or a text pair): ids plus everything a
+// model input needs, aligned one entry per token.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tokenizers/normalized_string.h"
+
+namespace pf {
+
+struct Encoding {
+  std::vector<int32_t> ids;
+  std::vector<int32_t> type_ids;
+  std::vector<std::string> tokens;
+  // Byte offsets into the original UTF-8 string of the token's own sequence
+  // (see sequence_ids); special tokens added by post-processing get {0, 0}.
+  std::vector<Span> offsets;
+  std::vector<int32_t> special_tokens_mask;  // 1 for tokens added by post-processing
+  std::vector<int32_t> attention_mask;       // 0 for padding
+  std::vector<int32_t> sequence_ids;         // 0 / 1 for the first / second text, -1 otherwise
+
+  size_t size() const { return ids.size(); }
+  void push(int32_t id, std::string token, Span offset, int32_t type_id, int32_t special,
+            int32_t sequence_id) {
+    ids.push_back(id);
+    tokens.push_back(std::move(token));
+    offsets.push_back(offset);
+    type_ids.push_back(type_id);
+    special_tokens_mask.push_back(special);
+    attention_mask.push_back(1);
+    sequence_ids.push_back(sequence_id);
+  }
+  void append(const Encoding& other) {
+    for (size_t i = 0; i < other.size(); ++i) {
+      push(other.ids[i], other.tokens[i], other.offsets[i], other.type_ids[i],
+           other.special_tokens_mask[i], other.sequence_ids[i]);
+      attention_mask.back() = other.attention_mask[i];
+    }
+  }
+  void truncate(size_t n) {
+    if (n >= size()) return;
+    ids.resize(n);
+    type_ids.resize(n);
+    tokens.resize(n);
+    offsets.resize(n);
+    special_tokens_mask.resize(n);
+    attention_mask.resize(n);
+    sequence_ids.resize(n);
+  }
+};
+
+}  // namespace pf

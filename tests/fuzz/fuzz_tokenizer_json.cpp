@@ -1,0 +1,77 @@
+// libFuzzer: input = tokenizer.json text, a NUL byte, then text to encode.
+// The JSON part is parsed (malformed files must fail with pf::Error only);
+// the text is encoded (alone and as a pair, with truncation and padding) and
+// decoded through it and through fixed byte-level and WordPiece tokenizers,
+// so arbitrary bytes (invalid UTF-8 included) reach every pipeline stage.
+// Checks: ids within the vocabulary, offsets inside the input, masks sized.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/error.h"
+#include "tokenizers/tokenizer.h"
+
+namespace {
+
+const char* kFixedJson = R"({
+  "added_tokens": [{"id": 5, "content": "<s>", "special": true, "lstrip": true},
+                   {"id": 6, "content": "ab", "special": false, "single_word": true, "rstrip": true}],
+  "normalizer": {"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Lowercase"},
+                 {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "}]},
+  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+     {"type": "Split", "pattern": {"Regex": "(?i:'s|'t)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}, "behavior": "Isolated"},
+     {"type": "Digits", "individual_digits": true}, {"type": "Punctuation", "behavior": "Contiguous"},
+     {"type": "Metaspace", "replacement": "_", "prepend_scheme": "first"}]},
+  "post_processor": {"type": "TemplateProcessing",
+     "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+     "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "<s>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
+     "special_tokens": {"<s>": {"id": "<s>", "ids": [5], "tokens": ["<s>"]}}},
+  "decoder": {"type": "Sequence", "decoders": [{"type": "Metaspace", "replacement": "_"}, {"type": "ByteFallback"},
+     {"type": "Strip", "content": " ", "start": 1, "stop": 1}, {"type": "Fuse"}]},
+  "model": {"type": "BPE", "unk_token": "?", "fuse_unk": true, "byte_fallback": true,
+            "vocab": {"?": 0, "a": 1, "b": 2, "_": 3, "<0x41>": 4, "ab": 7, "_a": 8},
+            "merges": ["a b", "_ a"]}})";
+
+void exercise(const pf::Tokenizer& tok, const std::string& text) {
+  const std::string_view pair = std::string_view(text).substr(text.size() / 2);
+  pf::EncodeOptions options;
+  for (int variant = 0; variant < 3; ++variant) {
+    const std::string_view* p = variant == 0 ? nullptr : &pair;
+    if (variant == 2) {
+      options.max_length = 8;
+      options.padding = pf::EncodeOptions::Padding::kMaxLength;
+      options.pad_to_multiple_of = 3;
+    }
+    pf::Encoding e;
+    try {
+      e = tok.encode(text, p, options);
+    } catch (const pf::Error&) {
+      continue;  // e.g. max_length below the special tokens, or a regex over budget
+    }
+    if (e.type_ids.size() != e.size() || e.offsets.size() != e.size() || e.attention_mask.size() != e.size()) {
+      __builtin_trap();
+    }
+    for (size_t i = 0; i < e.size(); ++i) {
+      const size_t limit = e.sequence_ids[i] == 1 ? pair.size() : text.size();
+      if (e.offsets[i].begin > e.offsets[i].end || e.offsets[i].end > limit) __builtin_trap();
+      if (e.ids[i] < 0) __builtin_trap();
+    }
+    (void)tok.decode(e.ids, variant == 1);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const pf::Tokenizer fixed = pf::Tokenizer::from_json(kFixedJson);
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  exercise(fixed, input);
+  const size_t split = input.find('\0');
+  if (split == std::string::npos) return 0;
+  try {
+    const pf::Tokenizer tok = pf::Tokenizer::from_json(std::string_view(input).substr(0, split));
+    exercise(tok, input.substr(split + 1));
+  } catch (const pf::Error&) {
+  }
+  return 0;
+}
