@@ -238,21 +238,40 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     });
     const boxBefore = await place(output);
     const statsBefore = await place(stats);
+    // Generation can outrun a click from outside (1000+ tokens/s on a small
+    // model), so the page itself presses Stop once 12 chunks are shown, after
+    // noting where the output box and the stats line are at that moment.
+    await page.evaluate(() => {
+      const panel = document.getElementById('tab-generate');
+      const out = panel.querySelector('.gen-output');
+      const place = (el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+      };
+      const observer = new MutationObserver(() => {
+        if (Number(out.dataset.chunks) < 12) return;
+        observer.disconnect();
+        window.duringStream = { output: place(out), stats: place(panel.querySelector('.gen-stats')),
+          state: panel.dataset.state, chunks: Number(out.dataset.chunks) };
+        panel.querySelector('button.stop').click();
+      });
+      observer.observe(out, { attributes: true, attributeFilter: ['data-chunks'] });
+    });
     await p.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(async () => Number(await output.getAttribute('data-chunks')), { timeout: 30_000 }).toBeGreaterThan(10);
-    expect(await place(output)).toEqual(boxBefore);
-    expect((await place(stats)).y).toBe(statsBefore.y);
-    await expect(page.locator('.perf-tps')).toHaveText(/^\d+(\.\d)?$/); // live while streaming
-    await shot(page, testInfo, `generate-${label}-streaming`);
-    await p.getByRole('button', { name: 'Stop' }).click();
-    await expect(p).toHaveAttribute('data-state', /stopped|done/);
+    await expect(p).toHaveAttribute('data-state', /stopped|done|error/, { timeout: 30_000 });
+    const during = await page.evaluate(() => window.duringStream);
+    expect(during.state).toBe('running');
+    expect(during.output).toEqual(boxBefore);
+    expect(during.stats.y).toBe(statsBefore.y);
     const state = await p.getAttribute('data-state');
     const chunks = Number(await output.getAttribute('data-chunks'));
     await page.waitForTimeout(500);
     expect(Number(await output.getAttribute('data-chunks'))).toBe(chunks);
-    console.log(`generation (${label}): ${state} after ${chunks} chunks; ${await stats.textContent()}`);
-    expect(state).toBe('stopped'); // 480 tokens cannot all be out before the click lands
+    console.log(`generation (${label}): ${state} after ${chunks} chunks (Stop pressed at ${during.chunks}); ${await stats.textContent()}`);
+    expect(state).toBe('stopped');
     expect(chunks).toBeLessThan(480);
+    await expect(page.locator('.perf-tps')).toHaveText(/^\d+(\.\d)?$/);
+    await shot(page, testInfo, `generate-${label}-stopped`);
     await expect(stats).toContainText('Stopped after');
     await expect(p.getByRole('button', { name: 'Stop' })).toBeDisabled();
 
