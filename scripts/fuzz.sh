@@ -36,21 +36,25 @@ seed() {  # target files...
 seed safetensors $TD/tiny-bert/model.safetensors $TD/bad-models/*/model.safetensors
 seed model_load $TD/tiny-bert/model.safetensors $TD/tiny-bert-bf16/model.safetensors
 seed config $TD/tiny-bert/config.json $TD/bad-models/*/config.json
+seed decoder_config $TD/tiny-llama/config.json $TD/tiny-qwen2/config.json $TD/tiny-gpt2*/config.json
+seed gpt2_load $TD/tiny-gpt2-micro/model.safetensors
 seed wordpiece $TD/tiny-bert/vocab.txt
 seed llama2c $TD/tiny-llama-micro/model.bin $TD/tiny-llama/model.bin
 seed gguf $TD/gguf/*.gguf $TD/gguf/bad/*.gguf ../shared/fixtures/tokenizers/llama.cpp-vocab/*.gguf
 seed sentencepiece $TD/spm/tok512.model $TD/spm/tok512-special.model ../shared/fixtures/models/stories260K/tok512.bin
 seed tokenizer_json $TD/tokenizers/{llama3-style,components,metaspace-bpe,whitespace-bpe}/tokenizer.json
+seed task_text $TD/tiny-heads/bert-token-cls/config.json $TD/tiny-heads/bert-multi-label/config.json $TD/bad-models/*/config.json
+seed gguf_model $TD/tiny-llama/model.gguf $TD/tiny-llama/model-q8_0.gguf $TD/tiny-qwen2/model.gguf
 
 mkdir -p build/fuzz-artifacts
 failed=0
 for t in "${targets[@]}"; do
   echo "=== fuzz_$t for ${seconds}s" >&2
   max_len=4096
-  [[ $t == safetensors || $t == model_load || $t == llama2c ]] && max_len=600000
+  [[ $t == safetensors || $t == model_load || $t == llama2c || $t == gguf_model ]] && max_len=600000
   [[ $t == gguf ]] && max_len=65536
-  [[ $t == sentencepiece ]] && max_len=16384
   [[ $t == tokenizer_json ]] && max_len=65536
+  [[ $t == sentencepiece || $t == gpt2_load ]] && max_len=16384
   if ! PF_FUZZ_MODEL_DIR=$TD/tiny-bert build/fuzz/fuzz_$t build/fuzz-corpus/$t \
       -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=4096 -print_final_stats=1 \
       -artifact_prefix=build/fuzz-artifacts/$t- 2> build/fuzz-$t.log; then

@@ -35,6 +35,23 @@ $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-micro" --seed 3 --
 for m in tiny-llama tiny-llama-tied tiny-qwen2; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
+# GPT-2: bare GPT2Model names (F32, 3 layers); the GPT2LMHeadModel
+# "transformer." prefix in F16 with the old attn.bias buffers; untied with
+# erf GELU and a custom n_inner (BF16).
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2" --seed 0
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2-f16" --seed 1 --n-embd 96 --layers 2 --dtype F16 --prefix transformer. --buffers
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2-untied" --seed 2 --layers 2 --n-inner 100 --activation gelu --untied --dtype BF16
+# A micro GPT-2 (~3 KB, the shapes fuzz_gpt2_load assumes): its fuzz seed.
+$PY tests/reference/make_tiny_gpt2.py --out "$OUT/tiny-gpt2-micro" --seed 3 --vocab-size 16 --n-embd 8 --layers 1 --heads 2 --positions 8
+for m in tiny-gpt2 tiny-gpt2-f16 tiny-gpt2-untied; do
+  $PY tests/reference/gpt2_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
+done
+# The same decoders as llama.cpp-style GGUFs written in Python (q/k rows
+# permuted to interleaved RoPE for llama), for the GGUF loader's tests.
+for m in tiny-llama tiny-llama-tied tiny-qwen2; do
+  $PY tests/reference/make_tiny_gguf.py --model "$OUT/$m" --out "$OUT/$m/model.gguf"
+done
+$PY tests/reference/make_tiny_gguf.py --model "$OUT/tiny-llama" --out "$OUT/tiny-llama/model-q8_0.gguf" --type Q8_0
 # SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
 # llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
 # seeded random text for them and for sentencepiece's test models.
@@ -47,5 +64,12 @@ fi
 # tokenizer.json files: GPT-2 / BERT converted from the fixtures (when
 # present) and hand-built ones exercising the other pipeline components.
 $PY tests/reference/make_tokenizer_json.py --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/tokenizers"
+# Task checkpoints (heads) for BERT and DistilBERT, with their references.
+for arch in bert distilbert; do
+  for head in seq-cls multi-label nli token-cls qa mlm; do
+    $PY tests/reference/make_tiny_bert_heads.py --out "$OUT/tiny-heads/$arch-$head" --arch $arch --head $head > /dev/null
+    $PY tests/reference/bert_heads_reference.py --model "$OUT/tiny-heads/$arch-$head" --out "$OUT/tiny-heads/$arch-$head/reference.json"
+  done
+done
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2

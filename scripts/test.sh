@@ -29,7 +29,7 @@ run_suite() {  # name command...
 }
 
 run_suite "native catch2 (ctest)" ctest --test-dir build/native --output-on-failure
-run_suite "native catch2 (asan+ubsan)" env ASAN_OPTIONS=detect_leaks=1 build/native-asan/pf_tests
+run_suite "native catch2 (asan+ubsan)" env ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 build/native-asan/pf_tests
 run_suite "wasm catch2 (node)" node build/wasm-simd-mt/pf_tests.js
 run_suite "js (node:test)" node --test tests/js/
 run_suite "browser (playwright, chromium)" npx playwright test

@@ -6,10 +6,12 @@
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "bindings/js_interop.h"
+#include "convert/convert.h"
 #include "core/error.h"
 #include "tasks/feature_extraction.h"
 #include "tasks/text_generation.h"
@@ -108,6 +110,19 @@ class JsTextGenerator {
     });
   }
 
+  // dtype "" (or "auto"): the format the file's weights suggest (int8 for
+  // Q8_0, 4-bit for Q4_*, f32 for float files).
+  static JsTextGenerator* load_gguf(val bytes, std::string dtype, int max_context) {
+    return guarded([&] {
+      const std::vector<uint8_t> b = bytes_from_js(bytes);
+      pf::WeightFormat format = pf::WeightFormat::kF32;
+      const bool automatic = dtype.empty() || dtype == "auto";
+      if (!automatic) format = pf::parse_dtype_option(dtype);
+      return new JsTextGenerator(pf::TextGeneration::load_gguf(
+          b.data(), b.size(), automatic ? nullptr : &format, max_context < 0 ? 0 : max_context));
+    });
+  }
+
   // prompt: token ids, or text (encoded with BOS; needs the tokenizer).
   void start(val prompt, val options) {
     guarded([&] {
@@ -197,13 +212,52 @@ class JsTextGenerator {
   std::unique_ptr<pf::TextGeneration> impl_;
 };
 
+// convertToGguf(files, dtype, keepF16): files is an object mapping file
+// names to Uint8Arrays ("config.json" + "model.safetensors" [+
+// "tokenizer.model", "tokenizer.json"], or a llama2.c "*.bin" + its
+// tokenizer "*.bin"); dtype "f32" | "f16" | "q8" | "q4"; keepF16 an array of
+// tensor-name globs (or undefined). Returns { gguf: Uint8Array, report:
+// JSON string, table: the readable report }.
+val convert_to_gguf(val files, std::string dtype, val keep_f16) {
+  return guarded([&] {
+    if (files.isNull() || files.isUndefined() || files.typeOf().as<std::string>() != "object") {
+      pf::fail(pf::ErrorCode::kInvalidArgument, "convertToGguf: files must be an object {name: bytes}");
+    }
+    std::map<std::string, std::vector<uint8_t>> named;
+    const val names = val::global("Object").call<val>("keys", files);
+    for (size_t i = 0; i < names["length"].as<size_t>(); ++i) {
+      const std::string name = names[i].as<std::string>();
+      named[name] = bytes_from_js(files[name]);
+    }
+    pf::ConvertOptions options;
+    options.dtype = pf::parse_convert_dtype(dtype);
+    if (!keep_f16.isUndefined() && !keep_f16.isNull()) {
+      for (size_t i = 0; i < keep_f16["length"].as<size_t>(); ++i) {
+        if (!keep_f16[i].isString()) {
+          pf::fail(pf::ErrorCode::kInvalidArgument, "convertToGguf: keepF16 must hold strings");
+        }
+        options.keep_f16.push_back(keep_f16[i].as<std::string>());
+      }
+    }
+    const auto source = pf::ConvertSource::from_files(std::move(named));
+    const pf::ConvertResult r = pf::convert_to_gguf(*source, options);
+    val out = val::object();
+    out.set("gguf", val(emscripten::typed_memory_view(r.gguf.size(), r.gguf.data())).call<val>("slice"));
+    out.set("report", r.report.to_json());
+    out.set("table", r.report.to_table());
+    return out;
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(pocketformer_generation) {
+  emscripten::function("convertToGguf", &convert_to_gguf);
   emscripten::class_<JsTextGenerator>("TextGenerator")
       .class_function("loadLlama2c", &JsTextGenerator::load_llama2c,
                       emscripten::allow_raw_pointers())
       .class_function("loadHf", &JsTextGenerator::load_hf, emscripten::allow_raw_pointers())
+      .class_function("loadGguf", &JsTextGenerator::load_gguf, emscripten::allow_raw_pointers())
       .function("start", &JsTextGenerator::start)
       .function("next", &JsTextGenerator::next)
       .function("stopReason", &JsTextGenerator::stop_reason)

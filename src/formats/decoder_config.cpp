@@ -1,5 +1,7 @@
 #include "formats/decoder_config.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -45,6 +47,75 @@ double number_field(const json& cfg, const std::string& file, const char* key, d
   return v.get<double>();
 }
 
+
+// ---- GPT-2 (GPT2LMHeadModel, DistilGPT2) ----------------------------------
+
+bool bool_field(const json& cfg, const std::string& file, const char* key, bool fallback) {
+  if (!cfg.contains(key) || cfg[key].is_null()) return fallback;
+  if (!cfg[key].is_boolean()) bad(file, std::string("field '") + key + "' is not a boolean");
+  return cfg[key].get<bool>();
+}
+
+// Options of GPT2Config that change the computation in ways we do not
+// implement: refuse them by name rather than produce wrong logits.
+void reject_gpt2_option(const json& cfg, const std::string& file, const char* key, bool unsupported,
+                        bool fallback) {
+  if (bool_field(cfg, file, key, fallback) == unsupported) {
+    fail(ErrorCode::kUnsupported, file + ": " + key + " = " + (unsupported ? "true" : "false") +
+                                      " is not supported for gpt2");
+  }
+}
+
+DecoderConfig parse_gpt2_config(const json& cfg, int64_t max_context, const std::string& file) {
+  DecoderConfig c;
+  c.model_type = "gpt2";
+  c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);
+  c.dim = int_field(cfg, file, "n_embd", 1, 1 << 16, true);
+  c.n_layers = int_field(cfg, file, "n_layer", 1, 256, true);
+  c.n_heads = int_field(cfg, file, "n_head", 1, 1024, true);
+  c.n_kv_heads = c.n_heads;  // plain multi-head attention
+  if (c.dim % c.n_heads != 0) {
+    bad(file, "n_embd " + std::to_string(c.dim) + " is not a multiple of n_head " +
+                  std::to_string(c.n_heads));
+  }
+  c.head_dim = c.dim / c.n_heads;
+  // n_inner null (the usual case) means 4 * n_embd.
+  c.hidden_dim = int_field(cfg, file, "n_inner", 1, 1 << 18, false, 4 * c.dim);
+  // Old configs name the position table size n_ctx.
+  const bool has_positions = cfg.contains("n_positions") && !cfg["n_positions"].is_null();
+  c.max_positions = int_field(cfg, file, has_positions ? "n_positions" : "n_ctx", 1, 1 << 20, true);
+  c.max_context = max_context > 0 ? std::min(max_context, c.max_positions) : c.max_positions;
+  c.layer_norm_eps = (float)number_field(cfg, file, "layer_norm_epsilon", 1e-12, 1.0, 1e-5);
+  std::string act = "gelu_new";  // GPT2Config's default
+  if (cfg.contains("activation_function") && !cfg["activation_function"].is_null()) {
+    if (!cfg["activation_function"].is_string()) {
+      bad(file, "field 'activation_function' is not a string");
+    }
+    act = cfg["activation_function"].get<std::string>();
+  }
+  if (act == "gelu_new" || act == "gelu_pytorch_tanh" || act == "gelu_fast") {
+    c.gelu = GeluKind::kTanh;  // the same function, computed in different ways
+  } else if (act == "gelu") {
+    c.gelu = GeluKind::kErf;
+  } else {
+    fail(ErrorCode::kUnsupported, file + ": activation_function '" + act +
+                                      "' is not supported (supported: gelu_new, "
+                                      "gelu_pytorch_tanh, gelu_fast, gelu)");
+  }
+  // GPT2LMHeadModel ties lm_head to wte unless told otherwise.
+  c.tied_embeddings = bool_field(cfg, file, "tie_word_embeddings", true);
+  c.attention_bias = true;
+  reject_gpt2_option(cfg, file, "scale_attn_weights", false, true);
+  reject_gpt2_option(cfg, file, "scale_attn_by_inverse_layer_idx", true, false);
+  reject_gpt2_option(cfg, file, "reorder_and_upcast_attn", true, false);
+  reject_gpt2_option(cfg, file, "add_cross_attention", true, false);
+  c.bos_token_id = int_field(cfg, file, "bos_token_id", 0, c.vocab_size - 1, false, -1);
+  const int64_t eos = int_field(cfg, file, "eos_token_id", 0, c.vocab_size - 1, false, -1);
+  if (eos >= 0) c.eos_token_ids.push_back(eos);
+  validate_decoder_config(c, file);
+  return c;
+}
+
 }  // namespace
 
 void validate_decoder_config(const DecoderConfig& c, const std::string& source,
@@ -82,9 +153,10 @@ DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_con
   if (cfg.contains("model_type") && cfg["model_type"].is_string()) {
     c.model_type = cfg["model_type"].get<std::string>();
   }
+  if (c.model_type == "gpt2") return parse_gpt2_config(cfg, max_context, file);
   if (c.model_type != "llama" && c.model_type != "qwen2") {
     fail(ErrorCode::kUnsupported, file + ": model_type '" + c.model_type +
-                                      "' is not a supported decoder (supported: llama, qwen2)");
+                                      "' is not a supported decoder (supported: llama, qwen2, gpt2)");
   }
   c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);
   c.dim = int_field(cfg, file, "hidden_size", 1, 1 << 16, true);

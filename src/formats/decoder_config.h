@@ -1,5 +1,5 @@
-// Hyper-parameters of a Llama-family decoder (Llama, Qwen2, llama2.c
-// checkpoints), and the parser of Hugging Face config.json for them.
+// Hyper-parameters of a decoder (Llama, Qwen2, llama2.c checkpoints; GPT-2),
+// and the parser of Hugging Face config.json for them.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +11,12 @@
 
 namespace pf {
 
+// The GELU form of GPT-2's MLP: "gelu_new" (and its aliases) is the tanh
+// approximation, "gelu" the exact erf form.
+enum class GeluKind { kTanh, kErf };
+
 struct DecoderConfig {
-  std::string model_type;  // "llama" | "qwen2" | "llama2c"
+  std::string model_type;  // "llama" | "qwen2" | "llama2c" | "gpt2"
   int64_t vocab_size = 0;
   int64_t dim = 0;         // hidden_size
   int64_t n_layers = 0;
@@ -29,6 +33,11 @@ struct DecoderConfig {
   int64_t bos_token_id = -1;     // -1: none
   std::vector<int64_t> eos_token_ids;
 
+  // GPT-2 family only (model_type "gpt2"; n_kv_heads == n_heads there).
+  int64_t max_positions = 0;      // rows of the learned position table (n_positions)
+  float layer_norm_eps = 1e-5f;   // layer_norm_epsilon
+  GeluKind gelu = GeluKind::kTanh;  // activation_function
+
   int64_t q_dim() const { return n_heads * head_dim; }
   int64_t kv_dim() const { return n_kv_heads * head_dim; }
 };
@@ -39,9 +48,11 @@ struct DecoderConfig {
 void validate_decoder_config(const DecoderConfig& config, const std::string& source,
                              ErrorCode code = ErrorCode::kBadConfig);
 
-// Parses a HF config.json of model_type "llama" or "qwen2". `max_context`
-// caps the KV cache (0: the config's max_position_embeddings). Throws
-// pf::Error kBadConfig / kUnsupported naming `file_name` and the field.
+// Parses a HF config.json of model_type "llama", "qwen2" or "gpt2" (GPT-2,
+// DistilGPT2: the gpt2 fields n_embd, n_layer, ... are read by
+// parse_gpt2_config below). `max_context` caps the KV cache (0: the
+// config's max_position_embeddings / n_positions). Throws pf::Error
+// kBadConfig / kUnsupported naming `file_name` and the field.
 DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_context = 0,
                                    const std::string& file_name = "config.json");
 

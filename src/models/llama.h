@@ -11,12 +11,13 @@
 #include "formats/decoder_config.h"
 #include "kernels/linear.h"
 #include "kernels/rope.h"
+#include "models/decoder_model.h"
 #include "models/decoder_weights.h"
 #include "models/kv_cache.h"
 
 namespace pf {
 
-class LlamaModel {
+class LlamaModel : public DecoderModel {
  public:
   // Packs the weights (linear layers in `format`, quantized at load from
   // whatever the source stores; embeddings and norms stay f32) and
@@ -33,16 +34,16 @@ class LlamaModel {
   // tokens (a smaller value rewinds). Throws kInvalidArgument for token ids
   // outside the vocabulary, n == 0, or start_pos + n > max_context
   // ("context full (N tokens)"); the cache is unchanged in that case.
-  std::vector<float> forward(const int32_t* tokens, size_t n, size_t start_pos);
+  std::vector<float> forward(const int32_t* tokens, size_t n, size_t start_pos) override;
 
   // Forgets the cached tokens (next forward must start at position 0).
-  void reset() { cached_ = 0; }
-  size_t cached_tokens() const { return cached_; }
+  void reset() override { cached_ = 0; }
+  size_t cached_tokens() const override { return cached_; }
 
-  const DecoderConfig& config() const { return config_; }
-  WeightFormat format() const { return format_; }
+  const DecoderConfig& config() const override { return config_; }
+  WeightFormat format() const override { return format_; }
   // Bytes of the packed linear weights + embeddings + norms (not the cache).
-  size_t weight_bytes() const;
+  size_t weight_bytes() const override;
 
  private:
   struct Layer {

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "core/memory_budget.h"
 #include "formats/model_config.h"
 #include "formats/safetensors.h"
 
@@ -63,56 +62,19 @@ std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& conf
                                                          size_t safetensors_size,
                                                          const std::string& vocab_txt,
                                                          WeightFormat format) {
-  const EncoderConfig config = parse_encoder_config(config_json);
-  WordPieceTokenizer tokenizer = WordPieceTokenizer::from_vocab_txt(vocab_txt);
-  if ((int64_t)tokenizer.vocab_size() > config.vocab_size) {
-    fail(ErrorCode::kCorruptModel, "vocab.txt has " + std::to_string(tokenizer.vocab_size()) +
-                                       " tokens but config.json vocab_size is " +
-                                       std::to_string(config.vocab_size));
-  }
-  const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
-  // Weights (f32 working copy + packed copy) and one full-length sequence's
-  // activations, checked before anything big is allocated.
-  uint64_t numel = 0;
-  for (const auto& entry : file.tensors()) numel += (uint64_t)entry.second.numel();
-  const int bits = format == WeightFormat::kF32 ? 32 : format == WeightFormat::kInt8 ? 8 : 4;
-  const uint64_t activations = (uint64_t)config.max_position_embeddings *
-                               (uint64_t)(4 * config.hidden_size + config.intermediate_size) * 4;
-  ensure_heap_room(loaded_weight_bytes(numel, bits) + activations, "loading this model");
-  auto model = EncoderModel::load(config, file, format);
-  return std::unique_ptr<FeatureExtractor>(
-      new FeatureExtractor(std::move(model), std::move(tokenizer)));
+  return std::unique_ptr<FeatureExtractor>(new FeatureExtractor(
+      load_encoder_parts(config_json, safetensors, safetensors_size, vocab_txt, format)));
 }
 
 EncoderBatch FeatureExtractor::tokenize(const std::vector<std::string>& texts) const {
-  if (texts.empty()) fail(ErrorCode::kInvalidArgument, "no input texts");
-  const size_t max_len = (size_t)model_->config().max_position_embeddings;
-  std::vector<std::vector<int32_t>> ids;
-  size_t seq = 0;
-  for (const std::string& text : texts) {
-    ids.push_back(tokenizer_.encode(text, max_len));
-    seq = std::max(seq, ids.back().size());
-  }
-  EncoderBatch batch;
-  batch.batch = texts.size();
-  batch.seq = seq;
-  batch.input_ids.assign(batch.batch * seq, tokenizer_.pad_id());
-  batch.token_type_ids.assign(batch.batch * seq, 0);
-  batch.attention_mask.assign(batch.batch * seq, 0);
-  for (size_t b = 0; b < ids.size(); ++b) {
-    for (size_t s = 0; s < ids[b].size(); ++s) {
-      batch.input_ids[b * seq + s] = ids[b][s];
-      batch.attention_mask[b * seq + s] = 1;
-    }
-  }
-  return batch;
+  return encode_texts(parts_, texts);
 }
 
 FeatureOutput FeatureExtractor::run(const std::vector<std::string>& texts, Pooling pooling,
                                     bool normalize) const {
   const EncoderBatch batch = tokenize(texts);
-  std::vector<float> hidden = model_->forward(batch);
-  const size_t H = (size_t)model_->config().hidden_size;
+  std::vector<float> hidden = parts_.model->forward(batch);
+  const size_t H = (size_t)parts_.model->config().hidden_size;
   FeatureOutput out;
   switch (pooling) {
     case Pooling::kNone:

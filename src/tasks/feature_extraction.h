@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/encoder.h"
+#include "tasks/encoder_task.h"
 #include "tokenizers/wordpiece.h"
 
 namespace pf {
@@ -41,15 +42,13 @@ class FeatureExtractor {
   EncoderBatch tokenize(const std::vector<std::string>& texts) const;
   FeatureOutput run(const std::vector<std::string>& texts, Pooling pooling, bool normalize) const;
 
-  const EncoderModel& model() const { return *model_; }
-  const WordPieceTokenizer& tokenizer() const { return tokenizer_; }
+  const EncoderModel& model() const { return *parts_.model; }
+  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
-  FeatureExtractor(std::unique_ptr<EncoderModel> model, WordPieceTokenizer tokenizer)
-      : model_(std::move(model)), tokenizer_(std::move(tokenizer)) {}
+  explicit FeatureExtractor(EncoderParts parts) : parts_(std::move(parts)) {}
 
-  std::unique_ptr<EncoderModel> model_;
-  WordPieceTokenizer tokenizer_;
+  EncoderParts parts_;
 };
 
 }  // namespace pf

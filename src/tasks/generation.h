@@ -1,4 +1,4 @@
-// Autoregressive text generation over a LlamaModel: prefill the prompt,
+// Autoregressive text generation over a DecoderModel: prefill the prompt,
 // then sample one token per step until an end-of-sequence id, the token
 // budget, the context limit, or the caller says stop. A step API
 // (start / next) lets callers stream tokens and abort between them.
@@ -9,7 +9,7 @@
 #include <functional>
 #include <vector>
 
-#include "models/llama.h"
+#include "models/decoder_model.h"
 #include "tasks/sampler.h"
 
 namespace pf {
@@ -27,7 +27,7 @@ class Generator {
  public:
   // The model must outlive the generator; the generator owns its KV cache
   // state between start() calls.
-  explicit Generator(LlamaModel& model) : model_(model) {}
+  explicit Generator(DecoderModel& model) : model_(model) {}
 
   // Prefills `prompt` (non-empty). Tokens shared with the previous
   // sequence's prefix are not recomputed (their keys/values are cached).
@@ -53,7 +53,7 @@ class Generator {
   void reset();
 
  private:
-  LlamaModel& model_;
+  DecoderModel& model_;
   GenerationOptions options_;
   Sampler sampler_{SamplingOptions{}};
   std::vector<int32_t> tokens_;

@@ -1,9 +1,16 @@
 #include "tasks/text_generation.h"
 
 #include "core/error.h"
+#include "formats/gguf.h"
+#include "formats/gguf_decoder_config.h"
 #include "formats/llama2c.h"
 #include "formats/safetensors.h"
+#include "models/gguf_decoder_weights.h"
+#include "models/gpt2.h"
 #include "models/hf_decoder_weights.h"
+#include "models/hf_gpt2_weights.h"
+#include "models/llama.h"
+#include "tokenizers/gguf_vocab.h"
 
 namespace pf {
 
@@ -38,12 +45,39 @@ std::unique_ptr<TextGeneration> TextGeneration::load_hf(const std::string& confi
     }
     t->tokenizer_ = make_text_tokenizer(std::move(tokenizer));
   }
-  t->model_ = LlamaModel::load(config, HfDecoderWeights(config, file), format);
+  if (config.model_type == "gpt2") {
+    t->model_ = Gpt2Model::load(config, HfGpt2Weights(config, file), format);
+  } else {
+    t->model_ = LlamaModel::load(config, HfDecoderWeights(config, file), format);
+  }
+  t->generator_.reset(new Generator(*t->model_));
+  return t;
+}
+
+std::unique_ptr<TextGeneration> TextGeneration::load_gguf(const uint8_t* gguf, size_t gguf_size,
+                                                          const WeightFormat* format,
+                                                          int64_t max_context) {
+  const GgufFile file = GgufFile::parse(gguf, gguf_size);
+  const DecoderConfig config = decoder_config_from_gguf(file, max_context);
+  auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
+  if (gguf_has_tokenizer(file)) {
+    try {
+      t->tokenizer_ = make_text_tokenizer(tokenizer_from_gguf(file));
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kUnsupported) throw;
+      t->no_tokenizer_reason_ = e.what();
+    }
+  }
+  const WeightFormat f = format ? *format : default_weight_format(file);
+  t->model_ = LlamaModel::load(config, GgufDecoderWeights(config, file), f);
   t->generator_.reset(new Generator(*t->model_));
   return t;
 }
 
 const TextTokenizer& TextGeneration::tokenizer() const {
+  if (!tokenizer_ && !no_tokenizer_reason_.empty()) {
+    fail(ErrorCode::kUnsupported, no_tokenizer_reason_);
+  }
   if (!tokenizer_) {
     fail(ErrorCode::kInvalidArgument, "this text generator has no tokenizer: pass token ids");
   }

@@ -1,7 +1,8 @@
-// text-generation: a Llama-family model, its tokenizer when we have one
-// (llama2.c tokenizer.bin), and a Generator, loaded from the files users
-// have: a llama2.c checkpoint + tokenizer.bin, or a HF config.json +
-// model.safetensors (token ids then come from the caller's tokenizer).
+// text-generation: a decoder model (Llama family or GPT-2), its tokenizer
+// when we have one (llama2.c tokenizer.bin), and a Generator, loaded from
+// the files users have: a llama2.c checkpoint + tokenizer.bin, or a HF
+// config.json + model.safetensors (token ids then come from the caller's
+// tokenizer).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/llama.h"
+#include "models/decoder_model.h"
 #include "tasks/generation.h"
 #include "tokenizers/text_tokenizer.h"
 
@@ -23,14 +24,24 @@ class TextGeneration {
                                                       const uint8_t* tokenizer,
                                                       size_t tokenizer_size, WeightFormat format,
                                                       int64_t max_context = 0);
+  // Dispatches on config.json's model_type: llama / qwen2 -> LlamaModel,
+  // gpt2 -> Gpt2Model.
   // tokenizer_json: the folder's tokenizer.json ("" = none: ids only).
+  // A llama.cpp-style GGUF ("llama"/"qwen2" architecture); its tokenizer
+  // from tokenizer.ggml.* when it is a SentencePiece ("llama") vocab — other
+  // vocab kinds load without a tokenizer, and tokenizer() then says why.
+  // `format` null: default_weight_format(file) (int8 for Q8_0, 4-bit for
+  // Q4_*, f32 for float files).
+  static std::unique_ptr<TextGeneration> load_gguf(const uint8_t* gguf, size_t gguf_size,
+                                                   const WeightFormat* format,
+                                                   int64_t max_context = 0);
   static std::unique_ptr<TextGeneration> load_hf(const std::string& config_json,
                                                  const uint8_t* safetensors,
                                                  size_t safetensors_size, WeightFormat format,
                                                  int64_t max_context = 0,
                                                  std::string_view tokenizer_json = {});
 
-  LlamaModel& model() { return *model_; }
+  DecoderModel& model() { return *model_; }
   Generator& generator() { return *generator_; }
   bool has_tokenizer() const { return tokenizer_ != nullptr; }
   // Throws kInvalidArgument when there is no tokenizer.
@@ -39,9 +50,10 @@ class TextGeneration {
   GenerationOptions default_options() const;
 
  private:
-  std::unique_ptr<LlamaModel> model_;
+  std::unique_ptr<DecoderModel> model_;
   std::unique_ptr<TextTokenizer> tokenizer_;
   std::unique_ptr<Generator> generator_;
+  std::string no_tokenizer_reason_;  // set when a file's tokenizer could not be built
 };
 
 }  // namespace pf

@@ -15,12 +15,15 @@ void append_utf8(int32_t cp, std::string* out) {
 }
 
 // Decodes UTF-8; invalid sequences become U+FFFD (which cleanup then drops,
-// as the Python tokenizer drops it).
-std::vector<int32_t> decode_utf8(const std::string& text) {
+// as the Python tokenizer drops it). `starts` receives each code point's byte
+// position (plus one final entry, the end), so spans can be reported.
+std::vector<int32_t> decode_utf8(const std::string& text, std::vector<uint32_t>* starts) {
   std::vector<int32_t> cps;
   cps.reserve(text.size());
+  starts->clear();
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_ssize_t left = (utf8proc_ssize_t)text.size();
+  uint32_t at = 0;
   while (left > 0) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
@@ -29,9 +32,12 @@ std::vector<int32_t> decode_utf8(const std::string& text) {
       n = 1;
     }
     cps.push_back(cp);
+    starts->push_back(at);
     p += n;
     left -= n;
+    at += (uint32_t)n;
   }
+  starts->push_back(at);
   return cps;
 }
 
@@ -105,6 +111,13 @@ void lower_and_strip_accents(int32_t cp, std::vector<int32_t>* out) {
 
 }  // namespace
 
+// A pre-tokenized word: its normalized text and, per code point of that
+// text, the byte span of the input character it came from.
+struct WordPieceTokenizer::Word {
+  std::string text;
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+};
+
 WordPieceTokenizer WordPieceTokenizer::from_vocab_txt(const std::string& text, Options options) {
   WordPieceTokenizer tok;
   tok.options_ = options;
@@ -149,15 +162,24 @@ const std::string& WordPieceTokenizer::id_to_token(int32_t id) const {
   return id_to_token_[(size_t)id];
 }
 
-std::vector<std::string> WordPieceTokenizer::pre_tokenize(const std::string& text) const {
-  std::vector<std::string> words;
-  std::string current;
+std::vector<WordPieceTokenizer::Word> WordPieceTokenizer::split_words(const std::string& text,
+                                                                      uint32_t base) const {
+  std::vector<Word> words;
+  Word current;
   auto flush = [&] {
-    if (!current.empty()) words.push_back(std::move(current));
-    current.clear();
+    if (!current.text.empty()) words.push_back(std::move(current));
+    current = Word();
   };
+  auto append = [&](int32_t cp, uint32_t begin, uint32_t end) {
+    append_utf8(cp, &current.text);
+    current.spans.emplace_back(base + begin, base + end);
+  };
+  std::vector<uint32_t> starts;
+  const std::vector<int32_t> cps = decode_utf8(text, &starts);
   std::vector<int32_t> normalized;
-  for (int32_t cp : decode_utf8(text)) {
+  for (size_t i = 0; i < cps.size(); ++i) {
+    const int32_t cp = cps[i];
+    const uint32_t begin = starts[i], end = starts[i + 1];
     if (cp == 0 || cp == 0xFFFD || is_control(cp)) continue;
     if (is_whitespace(cp)) {
       flush();
@@ -165,7 +187,7 @@ std::vector<std::string> WordPieceTokenizer::pre_tokenize(const std::string& tex
     }
     if (is_cjk(cp)) {
       flush();
-      append_utf8(cp, &current);
+      append(cp, begin, end);
       flush();
       continue;
     }
@@ -175,13 +197,14 @@ std::vector<std::string> WordPieceTokenizer::pre_tokenize(const std::string& tex
     } else {
       normalized.push_back(cp);
     }
+    // Every character a source character turns into keeps its source span.
     for (int32_t n : normalized) {
       if (is_punctuation(n)) {
         flush();
-        append_utf8(n, &current);
+        append(n, begin, end);
         flush();
       } else {
-        append_utf8(n, &current);
+        append(n, begin, end);
       }
     }
   }
@@ -189,47 +212,60 @@ std::vector<std::string> WordPieceTokenizer::pre_tokenize(const std::string& tex
   return words;
 }
 
-void WordPieceTokenizer::wordpiece(const std::string& word, std::vector<int32_t>* out) const {
+std::vector<std::string> WordPieceTokenizer::pre_tokenize(const std::string& text) const {
+  std::vector<std::string> words;
+  for (Word& word : split_words(text, 0)) words.push_back(std::move(word.text));
+  return words;
+}
+
+void WordPieceTokenizer::wordpiece(const Word& word, uint32_t word_index,
+                                   std::vector<SpannedToken>* out) const {
+  const std::string& text = word.text;
   // Work on code point boundaries so a piece never splits a character.
   std::vector<size_t> bounds;
-  for (size_t i = 0; i < word.size(); ++i) {
-    if ((static_cast<unsigned char>(word[i]) & 0xC0) != 0x80) bounds.push_back(i);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) bounds.push_back(i);
   }
-  bounds.push_back(word.size());
+  bounds.push_back(text.size());
   const size_t chars = bounds.size() - 1;
+  const SpannedToken whole_unknown{unk_id_, word.spans.front().first, word.spans.back().second,
+                                   word_index};
   if (chars > options_.max_chars_per_word) {
-    out->push_back(unk_id_);
+    out->push_back(whole_unknown);
     return;
   }
-  std::vector<int32_t> pieces;
+  std::vector<SpannedToken> pieces;
   size_t start = 0;
   while (start < chars) {
     int32_t found = -1;
     size_t end = chars;
     for (; end > start; --end) {
-      std::string piece = word.substr(bounds[start], bounds[end] - bounds[start]);
+      std::string piece = text.substr(bounds[start], bounds[end] - bounds[start]);
       if (start > 0) piece = "##" + piece;
       found = token_to_id(piece);
       if (found >= 0) break;
     }
     if (found < 0) {
-      out->push_back(unk_id_);
+      out->push_back(whole_unknown);
       return;
     }
-    pieces.push_back(found);
+    pieces.push_back({found, word.spans[start].first, word.spans[end - 1].second, word_index});
     start = end;
   }
   out->insert(out->end(), pieces.begin(), pieces.end());
 }
 
-std::vector<int32_t> WordPieceTokenizer::tokenize_ids(const std::string& text) const {
+std::vector<WordPieceTokenizer::SpannedToken> WordPieceTokenizer::tokenize_with_offsets(
+    const std::string& text) const {
   // Special tokens written literally in the text ("[MASK]") stay single
   // tokens, matched case-sensitively before any normalization.
-  std::vector<int32_t> ids;
+  std::vector<SpannedToken> tokens;
+  uint32_t word_index = 0;
   size_t chunk_start = 0, pos = 0;
   auto tokenize_chunk = [&](size_t end) {
-    for (const std::string& word : pre_tokenize(text.substr(chunk_start, end - chunk_start))) {
-      wordpiece(word, &ids);
+    for (const Word& word :
+         split_words(text.substr(chunk_start, end - chunk_start), (uint32_t)chunk_start)) {
+      wordpiece(word, word_index++, &tokens);
     }
   };
   while (pos < text.size()) {
@@ -247,11 +283,18 @@ std::vector<int32_t> WordPieceTokenizer::tokenize_ids(const std::string& text) c
       continue;
     }
     tokenize_chunk(pos);
-    ids.push_back(token_to_id(*match));
+    tokens.push_back({token_to_id(*match), (uint32_t)pos, (uint32_t)(pos + match->size()),
+                      word_index++});
     pos += match->size();
     chunk_start = pos;
   }
   tokenize_chunk(text.size());
+  return tokens;
+}
+
+std::vector<int32_t> WordPieceTokenizer::tokenize_ids(const std::string& text) const {
+  std::vector<int32_t> ids;
+  for (const SpannedToken& token : tokenize_with_offsets(text)) ids.push_back(token.id);
   return ids;
 }
 

@@ -28,6 +28,16 @@ class WordPieceTokenizer {
   std::vector<std::string> pre_tokenize(const std::string& text) const;
   // Token ids without special tokens.
   std::vector<int32_t> tokenize_ids(const std::string& text) const;
+  // The same tokens with where they came from: byte offsets into `text` and
+  // the index of the pre-tokenized word each belongs to (what Hugging Face
+  // fast tokenizers report as offsets and word ids). Task heads need this to
+  // point back into the input (NER spans, QA answers).
+  struct SpannedToken {
+    int32_t id = -1;
+    uint32_t begin = 0, end = 0;
+    uint32_t word = 0;
+  };
+  std::vector<SpannedToken> tokenize_with_offsets(const std::string& text) const;
   // [CLS] tokens [SEP], truncated to max_length (>= 2) keeping [SEP] last.
   std::vector<int32_t> encode(const std::string& text, size_t max_length) const;
 
@@ -40,7 +50,11 @@ class WordPieceTokenizer {
   int32_t unk_id() const { return unk_id_; }
 
  private:
-  void wordpiece(const std::string& word, std::vector<int32_t>* out) const;
+  struct Word;
+  // Words of text[base, base + piece.size()) with each code point's source span.
+  std::vector<Word> split_words(const std::string& piece, uint32_t base) const;
+  // Appends the word's pieces; offsets come from the word's code point spans.
+  void wordpiece(const Word& word, uint32_t word_index, std::vector<SpannedToken>* out) const;
 
   Options options_;
   std::unordered_map<std::string, int32_t> token_to_id_;

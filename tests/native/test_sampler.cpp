@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "formats/llama2c.h"
+#include "models/llama.h"
 #include "tasks/generation.h"
 #include "tasks/sampler.h"
 #include "test_helpers.h"

@@ -144,7 +144,136 @@ export interface FeatureExtractionPipeline {
   dispose(): Promise<void>;
 }
 
-export type Task = 'feature-extraction' | 'embeddings';
+export interface LabelScore {
+  label: string;
+  score: number;
+}
+
+export interface TextClassificationOptions {
+  /** Labels per text, best first. Default 1; null gives every label. */
+  top_k?: number | null;
+  /** Default: the model's (sigmoid for multi_label_classification or one label, else softmax). */
+  function_to_apply?: 'softmax' | 'sigmoid' | 'none';
+  signal?: AbortSignal;
+}
+
+export interface TaskPipelineBase {
+  readonly model: string;
+  readonly info: Omit<RuntimeInfo, 'task' | 'hiddenSize' | 'maxLength'> & { task: string; labels?: string[] };
+  dispose(): Promise<void>;
+}
+
+export interface TextClassificationPipeline extends TaskPipelineBase {
+  /** One text: LabelScore[] (top_k of them). Several: one LabelScore each when top_k is 1, else LabelScore[][]. */
+  (texts: string, options?: TextClassificationOptions): Promise<LabelScore[]>;
+  (texts: string[], options?: TextClassificationOptions): Promise<LabelScore[] | LabelScore[][]>;
+  readonly task: 'text-classification';
+}
+
+export interface TokenEntity {
+  /** The label (aggregation_strategy 'none'). */
+  entity?: string;
+  /** The label without B-/I- (every other strategy). */
+  entity_group?: string;
+  score: number;
+  /** Token position ([CLS] = 0); only with 'none'. */
+  index?: number;
+  word: string;
+  /** Indices into the input string. */
+  start: number;
+  end: number;
+}
+
+export interface TokenClassificationOptions {
+  /** Default 'none'. */
+  aggregation_strategy?: 'none' | 'simple' | 'first' | 'average' | 'max';
+  /** Default ['O']. */
+  ignore_labels?: string[];
+  signal?: AbortSignal;
+}
+
+export interface TokenClassificationPipeline extends TaskPipelineBase {
+  (texts: string, options?: TokenClassificationOptions): Promise<TokenEntity[]>;
+  (texts: string[], options?: TokenClassificationOptions): Promise<TokenEntity[][]>;
+  readonly task: 'token-classification';
+}
+
+export interface QuestionAnsweringOutput {
+  answer: string;
+  score: number;
+  /** Indices into the context string. */
+  start: number;
+  end: number;
+}
+
+export interface QuestionAnsweringOptions {
+  /** Default 1 (then the answer itself is returned, or null). */
+  top_k?: number;
+  /** Tokens. Default 15. */
+  max_answer_len?: number;
+  /** Tokens per window. Default min(384, the model's positions). */
+  max_seq_len?: number;
+  /** Tokens shared by neighbouring windows. Default min(max_seq_len / 2, 128). */
+  doc_stride?: number;
+  signal?: AbortSignal;
+}
+
+export interface QuestionAnsweringPipeline extends TaskPipelineBase {
+  (question: string, context: string, options?: QuestionAnsweringOptions & { top_k?: 1 }): Promise<QuestionAnsweringOutput | null>;
+  (question: string, context: string, options: QuestionAnsweringOptions): Promise<QuestionAnsweringOutput[]>;
+  readonly task: 'question-answering';
+}
+
+export interface FillMaskPrediction {
+  score: number;
+  token: number;
+  token_str: string;
+  sequence: string;
+}
+
+export interface FillMaskOptions {
+  /** Default 5. */
+  top_k?: number;
+  /** Only score these tokens (a word outside the vocabulary stands for its first piece). */
+  targets?: string | string[];
+  signal?: AbortSignal;
+}
+
+export interface FillMaskPipeline extends TaskPipelineBase {
+  /** One [MASK]: FillMaskPrediction[]; several: one list per mask. */
+  (texts: string, options?: FillMaskOptions): Promise<FillMaskPrediction[] | FillMaskPrediction[][]>;
+  (texts: string[], options?: FillMaskOptions): Promise<(FillMaskPrediction[] | FillMaskPrediction[][])[]>;
+  readonly task: 'fill-mask';
+}
+
+export interface ZeroShotClassificationOutput {
+  sequence: string;
+  /** Best first. */
+  labels: string[];
+  scores: number[];
+}
+
+export interface ZeroShotClassificationOptions {
+  /** Default 'This example is {}.' */
+  hypothesis_template?: string;
+  /** Score each label on its own (entailment vs contradiction). Default false. */
+  multi_label?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ZeroShotClassificationPipeline extends TaskPipelineBase {
+  (texts: string, candidate_labels: string | string[], options?: ZeroShotClassificationOptions): Promise<ZeroShotClassificationOutput>;
+  (texts: string[], candidate_labels: string | string[], options?: ZeroShotClassificationOptions): Promise<ZeroShotClassificationOutput[]>;
+  readonly task: 'zero-shot-classification';
+}
+
+export type Task =
+  | 'feature-extraction' | 'embeddings'
+  | 'text-classification' | 'sentiment-analysis'
+  | 'token-classification' | 'ner'
+  | 'question-answering'
+  | 'fill-mask'
+  | 'zero-shot-classification';
 
 /**
  * Loads a model for a task.
@@ -152,15 +281,41 @@ export type Task = 'feature-extraction' | 'embeddings';
  *   a local directory or file:// URL (Node), or an object of files.
  */
 export function pipeline(
-  task: Task,
+  task: 'feature-extraction' | 'embeddings',
   model: string | URL | ModelFiles,
   options?: PipelineOptions,
 ): Promise<FeatureExtractionPipeline>;
 export function pipeline(
+  task: 'text-classification' | 'sentiment-analysis',
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<TextClassificationPipeline>;
+export function pipeline(
+  task: 'token-classification' | 'ner',
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<TokenClassificationPipeline>;
+export function pipeline(
+  task: 'question-answering',
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<QuestionAnsweringPipeline>;
+export function pipeline(
+  task: 'fill-mask',
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<FillMaskPipeline>;
+export function pipeline(
+  task: 'zero-shot-classification',
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<ZeroShotClassificationPipeline>;
+export function pipeline(
   task: string,
   model: string | URL | ModelFiles,
   options?: PipelineOptions,
-): Promise<FeatureExtractionPipeline>;
+): Promise<FeatureExtractionPipeline | TextClassificationPipeline | TokenClassificationPipeline |
+  QuestionAnsweringPipeline | FillMaskPipeline | ZeroShotClassificationPipeline>;
 
 /** Frees every model and stops the runtimes (threads, workers); lets Node exit. */
 export function shutdown(): void;

@@ -16,6 +16,11 @@ import {
   TEXT_GENERATION_LAYOUTS,
   pickLayout,
 } from './adapters/text-generation.js';
+import { FillMaskPipeline } from './pipelines/fill-mask.js';
+import { QuestionAnsweringPipeline } from './pipelines/question-answering.js';
+import { TextClassificationPipeline } from './pipelines/text-classification.js';
+import { TokenClassificationPipeline } from './pipelines/token-classification.js';
+import { ZeroShotClassificationPipeline } from './pipelines/zero-shot-classification.js';
 import { Tensor } from './tensor.js';
 import {
   IS_NODE,
@@ -94,6 +99,20 @@ const TASKS = {
     pageState: chatTemplateOf,
     Pipeline: TextGenerationPipeline,
   },
+  ...Object.fromEntries(
+    /** @type {[string, any][]} */ ([
+      ['text-classification', TextClassificationPipeline],
+      ['token-classification', TokenClassificationPipeline],
+      ['question-answering', QuestionAnsweringPipeline],
+      ['fill-mask', FillMaskPipeline],
+      ['zero-shot-classification', ZeroShotClassificationPipeline],
+    ]).map(([task, Pipeline]) => [task, {
+      adapter: task,
+      required: ['config.json', 'model.safetensors', 'vocab.txt'],
+      optional: [],
+      Pipeline,
+    }]),
+  ),
 };
 
 // The chat template and its special tokens from tokenizer_config.json, kept on
@@ -117,6 +136,13 @@ const TASK_ALIASES = {
   'feature-extraction': 'feature-extraction',
   embeddings: 'feature-extraction',
   'text-generation': 'text-generation',
+  'text-classification': 'text-classification',
+  'sentiment-analysis': 'text-classification',
+  'token-classification': 'token-classification',
+  ner: 'token-classification',
+  'question-answering': 'question-answering',
+  'fill-mask': 'fill-mask',
+  'zero-shot-classification': 'zero-shot-classification',
 };
 // Weight precision chosen at load; the runtime quantizes f32/f16/bf16 weights
 // itself (int8 per channel, or 4-bit per channel), activations stay dynamic.
@@ -187,7 +213,9 @@ function rejectOnAbort(promise, signal) {
 }
 
 /**
- * Creates a pipeline: 'feature-extraction' (alias 'embeddings') or 'text-generation'.
+ * Creates a pipeline: 'feature-extraction' ('embeddings'), 'text-classification'
+ * ('sentiment-analysis'), 'token-classification' ('ner'), 'question-answering', 'fill-mask',
+ * 'zero-shot-classification', 'text-generation'.
  * @param {string} task
  * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
  * @param {{progress_callback?: (event: object) => void, signal?: AbortSignal,

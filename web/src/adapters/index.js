@@ -2,9 +2,19 @@
 // loaded model: {info, methods: {name(args, ctx)}, delete()}.
 import { featureExtraction } from './feature-extraction.js';
 import { textGeneration } from './text-generation.js';
+import { fillMask } from './fill-mask.js';
+import { questionAnswering } from './question-answering.js';
+import { textClassification } from './text-classification.js';
+import { tokenClassification } from './token-classification.js';
+import { zeroShotClassification } from './zero-shot-classification.js';
 
 /** @type {Record<string, {load: Function}>} */
 export const ADAPTERS = {
   'feature-extraction': featureExtraction,
   'text-generation': textGeneration,
+  'text-classification': textClassification,
+  'token-classification': tokenClassification,
+  'question-answering': questionAnswering,
+  'fill-mask': fillMask,
+  'zero-shot-classification': zeroShotClassification,
 };

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Reproduces the demo's self-trained default models (see scripts/train/README.md):
+# data -> WordPiece vocab -> encoder teacher/student/pruned -> SentencePiece + LM
+# teacher/student -> tokenizer.json check -> runtime speed -> model cards.
+# Everything under build/ (gitignored); final artifacts in demo/models/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash scripts/train/fetch-data.sh
+# Debian's python3-torch links the reference BLAS (~6 GFLOPS); OpenBLAS makes training
+# ~8x faster.  It is unpacked privately under build/ (not installed system-wide).
+OB=build/openblas/root/usr/lib/x86_64-linux-gnu/openblas-pthread
+if [ ! -e "$OB/libblas.so.3" ]; then
+  mkdir -p build/openblas
+  (cd build/openblas && apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb root)
+fi
+export LD_LIBRARY_PATH="$PWD/$OB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=1
+mkdir -p build/work
+nice -n 10 /usr/bin/python3 scripts/train/wordpiece_train.py --input build/train-data/all-text.txt \
+  --out build/work/vocab.txt --vocab-size 6000
+bash scripts/train/encoder-all.sh
+bash scripts/train/lm-all.sh
+/usr/bin/python3 scripts/train/check_tokenizer_json.py demo/models/tiny-lm-student build/train-data
+(cd scripts/train && nice -n 10 /usr/bin/python3 lm_reference.py ../../demo/models/tiny-lm-student \
+  ../../build/work/tiny-lm-student-reference.json)
+# the exported encoders against the float64 reference, then in our runtime (needs dist/:
+# `bash scripts/build.sh wasm`, or a copy of a built dist/)
+for m in lang-id-student lang-id-pruned; do
+  (cd scripts/train && nice -n 10 /usr/bin/python3 reference_embeddings.py ../../demo/models/$m \
+    ../../build/train-data/langid/test.tsv 50 ../../build/work/$m-reference.json)
+done
+if [ -e dist/pocketformer-simd-mt.wasm ]; then
+  /usr/bin/python3 - <<'PY'
+import json, subprocess
+out = {}
+for m in ("lang-id-student", "lang-id-pruned"):
+    res = subprocess.run(["node", "scripts/train/runtime_speed.mjs", "demo/models/" + m,
+                          "build/work/%s-reference.json" % m], check=True, capture_output=True, text=True)
+    out[m] = [json.loads(l) for l in res.stdout.splitlines() if l.startswith("{")]
+json.dump(out, open("build/work/runtime-speed.json", "w"), indent=1)
+print(json.dumps(out))
+PY
+fi
+/usr/bin/python3 scripts/train/make_cards.py build/work demo/models

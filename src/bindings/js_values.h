@@ -1,0 +1,78 @@
+// Helpers every Embind binding file needs: run C++ and turn its failures into
+// JS Errors with a `code`, copy typed arrays in and out, read JS arrays of
+// strings. Header-only so each task's binding file stays independent.
+#pragma once
+
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace pf_js {
+
+using emscripten::val;
+
+[[noreturn]] inline void throw_js_error(const std::string& code, const std::string& message) {
+  val error = val::global("Error").new_(val(message));
+  error.set("code", val(code));
+  error.throw_();
+}
+
+// Runs `body`, converting C++ exceptions to a JS Error. The message is copied
+// out of the catch block so no C++ exception object is alive while the JS
+// exception unwinds through wasm frames.
+template <typename Body>
+auto guarded(Body body) -> decltype(body()) {
+  std::string code, message;
+  try {
+    return body();
+  } catch (const pf::Error& e) {
+    code = pf::error_code_name(e.code());
+    message = e.what();
+  } catch (const std::bad_alloc&) {
+    code = "OUT_OF_MEMORY";
+    message = "out of wasm memory";
+  } catch (const std::exception& e) {
+    code = "INTERNAL";
+    message = e.what();
+  }
+  throw_js_error(code, message);
+}
+
+inline std::vector<uint8_t> bytes_from_js(const val& array) {
+  const size_t length = array["length"].as<size_t>();
+  std::vector<uint8_t> bytes(length);
+  val(emscripten::typed_memory_view(length, bytes.data())).call<void>("set", array);
+  return bytes;
+}
+
+inline val float_array(const std::vector<float>& data) {
+  return val(emscripten::typed_memory_view(data.size(), data.data())).call<val>("slice");
+}
+
+// A JS array of strings (`what` names it in the error).
+inline std::vector<std::string> strings_from_js(const val& list, const std::string& what) {
+  if (!list.isArray()) pf::fail(pf::ErrorCode::kInvalidArgument, what + " must be an array of strings");
+  std::vector<std::string> out;
+  const size_t n = list["length"].as<size_t>();
+  for (size_t i = 0; i < n; ++i) {
+    val item = list[i];
+    if (!item.isString()) {
+      pf::fail(pf::ErrorCode::kInvalidArgument, what + " item " + std::to_string(i) + " is not a string");
+    }
+    out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+inline val string_array(const std::vector<std::string>& items) {
+  val out = val::array();
+  for (const std::string& s : items) out.call<void>("push", val(s));
+  return out;
+}
+
+}  // namespace pf_js

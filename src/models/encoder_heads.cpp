@@ -1,0 +1,153 @@
+#include "models/encoder_heads.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "kernels/norms.h"
+#include "models/encoder_names.h"
+#include "models/weight_loader.h"
+
+namespace pf {
+
+namespace {
+
+bool is_distilbert(const EncoderConfig& config) { return config.model_type == "distilbert"; }
+
+// The output count of a head layer as the checkpoint stores it.
+size_t rows_of(const SafetensorsFile& file, const std::string& name, int64_t in_features) {
+  const TensorView* t = file.find(name);
+  if (t == nullptr) {
+    fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" + name +
+                                       "' (is this checkpoint made for this task?)");
+  }
+  if (t->shape.size() != 2 || t->shape[1] != in_features || t->shape[0] < 1 ||
+      t->shape[0] > (1 << 22)) {
+    fail(ErrorCode::kCorruptModel, file.file_name() + ": tensor '" + name + "' has shape " +
+                                       t->shape_string() + ", expected [outputs, " +
+                                       std::to_string(in_features) + "]");
+  }
+  return (size_t)t->shape[0];
+}
+
+std::unique_ptr<Linear> load_linear(const WeightLoader& w, const std::string& name, int64_t in,
+                                    int64_t out, WeightFormat format) {
+  const auto weight = w.get(name + ".weight", {out, in});
+  const auto bias = w.get(name + ".bias", {out});
+  return std::make_unique<Linear>((size_t)in, (size_t)out, weight.data(), bias.data(), format);
+}
+
+}  // namespace
+
+std::unique_ptr<SequenceClassificationHead> SequenceClassificationHead::load(
+    const EncoderConfig& config, const SafetensorsFile& file) {
+  const int64_t H = config.hidden_size;
+  const WeightLoader w(file, "");
+  auto head = std::unique_ptr<SequenceClassificationHead>(new SequenceClassificationHead());
+  const int64_t labels = (int64_t)rows_of(file, "classifier.weight", H);
+  if (is_distilbert(config)) {
+    head->pre_classifier_ = load_linear(w, "pre_classifier", H, H, WeightFormat::kF32);
+  }
+  head->classifier_ = load_linear(w, "classifier", H, labels, WeightFormat::kF32);
+  return head;
+}
+
+std::vector<float> SequenceClassificationHead::forward(const EncoderModel& encoder,
+                                                       const std::vector<float>& hidden,
+                                                       size_t batch, size_t seq) const {
+  const size_t H = (size_t)encoder.config().hidden_size;
+  std::vector<float> features;
+  if (pre_classifier_) {
+    // DistilBERT: hidden state of [CLS] -> pre_classifier -> ReLU.
+    std::vector<float> cls(batch * H);
+    for (size_t b = 0; b < batch; ++b) {
+      std::copy(&hidden[b * seq * H], &hidden[b * seq * H] + H, &cls[b * H]);
+    }
+    features.resize(batch * H);
+    pre_classifier_->run(cls.data(), batch, features.data());
+    for (float& v : features) v = std::max(v, 0.f);
+  } else {
+    if (!encoder.has_pooler()) {
+      fail(ErrorCode::kCorruptModel,
+           "BERT sequence classification needs the pooler weights (bert.pooler.dense.*)");
+    }
+    features = encoder.pool_cls(hidden, batch, seq);
+  }
+  std::vector<float> logits(batch * num_labels());
+  classifier_->run(features.data(), batch, logits.data());
+  return logits;
+}
+
+std::unique_ptr<TokenLinearHead> TokenLinearHead::load(const EncoderConfig& config,
+                                                       const SafetensorsFile& file,
+                                                       const std::string& name, size_t outputs) {
+  const int64_t H = config.hidden_size;
+  const size_t found = rows_of(file, name + ".weight", H);
+  if (outputs != 0 && found != outputs) {
+    fail(ErrorCode::kCorruptModel, file.file_name() + ": tensor '" + name + ".weight' has " +
+                                       std::to_string(found) + " outputs, expected " +
+                                       std::to_string(outputs));
+  }
+  auto head = std::unique_ptr<TokenLinearHead>(new TokenLinearHead());
+  head->linear_ = load_linear(WeightLoader(file, ""), name, H, (int64_t)found, WeightFormat::kF32);
+  return head;
+}
+
+std::vector<float> TokenLinearHead::forward(const float* hidden, size_t rows) const {
+  std::vector<float> out(rows * outputs());
+  linear_->run(hidden, rows, out.data());
+  return out;
+}
+
+std::unique_ptr<MaskedLMHead> MaskedLMHead::load(const EncoderConfig& config,
+                                                 const SafetensorsFile& file,
+                                                 WeightFormat format) {
+  const int64_t H = config.hidden_size, V = config.vocab_size;
+  const WeightLoader w(file, "");
+  const bool distil = is_distilbert(config);
+  const std::string transform = distil ? "vocab_transform" : "cls.predictions.transform.dense";
+  const std::string norm = distil ? "vocab_layer_norm" : "cls.predictions.transform.LayerNorm";
+  const std::string decoder = distil ? "vocab_projector" : "cls.predictions.decoder";
+  const std::string bias = distil ? "vocab_projector.bias" : "cls.predictions.bias";
+
+  auto head = std::unique_ptr<MaskedLMHead>(new MaskedLMHead());
+  head->config_ = config;
+  head->transform_ = load_linear(w, transform, H, H, format);
+  head->ln_gamma_ = w.get(norm + ".weight", {H});
+  head->ln_beta_ = w.get(norm + ".bias", {H});
+  // The projection is tied to the word embeddings; checkpoints saved with
+  // tied weights store it once, under the encoder's name.
+  std::vector<float> weight;
+  if (w.has(decoder + ".weight")) {
+    weight = w.get(decoder + ".weight", {V, H});
+  } else {
+    const EncoderNames& names = encoder_names(config.model_type);
+    for (const std::string& prefix : names.prefixes) {
+      if (file.find(prefix + names.word_embeddings)) {
+        weight = WeightLoader(file, prefix).get(names.word_embeddings, {V, H});
+        break;
+      }
+    }
+    if (weight.empty()) {
+      fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" + decoder +
+                                         ".weight' and the word embeddings it is tied to");
+    }
+  }
+  const std::vector<float> b = w.has(bias) ? w.get(bias, {V}) : w.get(decoder + ".bias", {V});
+  head->decoder_ = std::make_unique<Linear>((size_t)H, (size_t)V, weight.data(), b.data(), format);
+  return head;
+}
+
+std::vector<float> MaskedLMHead::forward(const float* hidden, size_t rows) const {
+  const size_t H = (size_t)config_.hidden_size;
+  std::vector<float> x(rows * H);
+  transform_->run(hidden, rows, x.data());
+  gelu_erf(x.data(), x.size());
+  layer_norm(x.data(), nullptr, rows, H, ln_gamma_.data(), ln_beta_.data(),
+             (float)config_.layer_norm_eps, x.data());
+  std::vector<float> logits(rows * decoder_->out_features());
+  decoder_->run(x.data(), rows, logits.data());
+  return logits;
+}
+
+}  // namespace pf

@@ -1,0 +1,54 @@
+// What every encoder task loads the same way: config.json, vocab.txt and the
+// safetensors checkpoint become a WordPiece tokenizer and an EncoderModel,
+// after a heap check; the task's head is loaded from the same parsed file.
+// Also the batching every task needs (padding token id lists into one batch).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/model_config.h"
+#include "formats/safetensors.h"
+#include "models/encoder.h"
+#include "tokenizers/wordpiece.h"
+
+namespace pf {
+
+struct EncoderParts {
+  WordPieceTokenizer tokenizer;
+  std::unique_ptr<EncoderModel> model;
+};
+
+// Called with the parsed checkpoint while it is still alive, to load a head.
+using HeadLoader = std::function<void(const SafetensorsFile& file)>;
+
+EncoderParts load_encoder_parts(const std::string& config_json, const uint8_t* safetensors,
+                                size_t safetensors_size, const std::string& vocab_txt,
+                                WeightFormat format, const HeadLoader& load_head = nullptr);
+
+// Right-pads sequences with pad_id into one batch (attention_mask 0 on
+// padding). type_ids may be null (all 0).
+EncoderBatch pad_batch(const std::vector<std::vector<int32_t>>& ids,
+                       const std::vector<std::vector<int32_t>>* type_ids, int32_t pad_id);
+
+// One text as [CLS] tokens [SEP] with where each token came from.
+struct EncodedText {
+  std::vector<int32_t> ids;
+  // One per id: byte span in the text and word index; {0, 0} for [CLS]/[SEP].
+  std::vector<WordPieceTokenizer::SpannedToken> spans;
+  // 1 for [CLS]/[SEP] and special tokens written in the text ("[MASK]").
+  std::vector<uint8_t> special;
+};
+
+// Tokens of `text` with offsets, truncated to max_length - 2, between
+// [CLS] and [SEP].
+EncodedText encode_with_offsets(const WordPieceTokenizer& tokenizer, const std::string& text,
+                                size_t max_length);
+
+// [CLS] text [SEP] for each text, truncated to the model's positions, padded.
+EncoderBatch encode_texts(const EncoderParts& parts, const std::vector<std::string>& texts);
+
+}  // namespace pf

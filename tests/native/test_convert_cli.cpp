@@ -1,0 +1,128 @@
+// The `pocketformer convert` command line tool (native builds only): a full
+// conversion of stories260K with the report written as JSON, the written
+// GGUF checked byte by byte by an independent Python reader/quantizer
+// (tests/reference/check_converted_gguf.py), and hostile invocations
+// (missing files, bad config, unknown dtype, unwritable output) exiting
+// non-zero with a message.
+#include <catch2/catch.hpp>
+
+#ifndef __EMSCRIPTEN__
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include "test_helpers.h"
+
+namespace {
+
+// build/native/pocketformer beside build/testdata.
+std::string cli() { return pf_test::testdata_dir() + "/../native/pocketformer"; }
+
+std::string out_dir() {
+  const std::string d = pf_test::testdata_dir() + "/convert-out";
+  std::system(("mkdir -p '" + d + "'").c_str());
+  return d;
+}
+
+struct Run {
+  int code = -1;
+  std::string output;  // stdout + stderr
+};
+
+Run run(const std::string& args) {
+  const std::string log = out_dir() + "/cli.log";
+  const int status = std::system((cli() + " " + args + " > '" + log + "' 2>&1").c_str());
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = pf_test::read_text(log);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("pocketformer convert: stories260K q8 with report; python reads the GGUF",
+          "[convert][cli]") {
+  const std::string dir = pf_test::fixtures_dir() + "/models/stories260K";
+  if (!pf_test::file_exists(cli())) {
+    WARN("skipped: " << cli() << " not built (scripts/build.sh native)");
+    return;
+  }
+  if (!pf_test::file_exists(dir + "/stories260K.bin")) {
+    WARN("skipped: " << dir << " absent");
+    return;
+  }
+  for (const char* dtype : {"f32", "f16", "q8", "q4"}) {
+    const std::string gguf = out_dir() + "/stories-" + dtype + ".gguf";
+    const std::string report = out_dir() + "/stories-" + dtype + ".json";
+    std::remove(gguf.c_str());
+    const Run r = run("convert '" + dir + "/stories260K.bin' --tokenizer '" + dir +
+                      "/tok512.bin' -o '" + gguf + "' --dtype " + dtype + " --report '" + report +
+                      "' --keep-f16 'blk.4.*'");
+    INFO(r.output);
+    REQUIRE(r.code == 0);
+    CHECK(r.output.find("argmax agreement") != std::string::npos);
+    const auto j = nlohmann::json::parse(pf_test::read_text(report));
+    CHECK(j["dtype"] == dtype);
+    CHECK(j["logit_cosine_mean"].get<double>() > 0.97);
+    CHECK(j["bytes_after"].get<double>() > 0);
+    if (std::string(dtype) == "f32") CHECK(j["argmax_agreement"].get<double>() == 1.0);
+    if (std::system("test -x /usr/bin/python3 && /usr/bin/python3 -c 'import numpy' 2>/dev/null") != 0) {
+      WARN("skipped the python check: /usr/bin/python3 with numpy absent");
+      continue;
+    }
+    const std::string py_log = out_dir() + "/py.log";
+    const std::string script = pf_test::testdata_dir() + "/../../tests/reference/check_converted_gguf.py";
+    const int status = std::system(("/usr/bin/python3 '" + script + "' '" + gguf + "' '" + dir +
+                                    "/stories260K.bin' > '" + py_log + "' 2>&1").c_str());
+    const std::string py = pf_test::read_text(py_log);
+    WARN(dtype << ": " << py);
+    CHECK(status == 0);
+  }
+}
+
+TEST_CASE("pocketformer convert: hostile invocations exit non-zero with a message",
+          "[convert][cli]") {
+  if (!pf_test::file_exists(cli())) {
+    WARN("skipped: " << cli() << " not built");
+    return;
+  }
+  const std::string d = out_dir();
+  const std::string stories = pf_test::fixtures_dir() + "/models/stories260K/stories260K.bin";
+  struct Case {
+    std::string args;
+    int code;
+    std::string message;
+  };
+  std::system(("mkdir -p '" + d + "/bad-config' '" + d + "/no-weights'").c_str());
+  std::ofstream(d + "/bad-config/config.json") << "{\"model_type\": \"llama\", \"hidden_size\": -4}";
+  std::ofstream(d + "/bad-config/model.safetensors") << "x";
+  std::ofstream(d + "/no-weights/config.json") << "{}";
+  std::ofstream(d + "/garbage.bin") << "not a checkpoint";
+  const std::vector<Case> cases = {
+      {"", 2, "usage"},
+      {"frobnicate", 2, "unknown command"},
+      {"convert", 2, "no input"},
+      {"convert '" + d + "/missing.bin' -o '" + d + "/x.gguf'", 1, "does not exist"},
+      {"convert '" + d + "/garbage.bin'", 2, "no output"},
+      {"convert '" + d + "/garbage.bin' -o '" + d + "/x.gguf'", 1, "garbage.bin"},
+      {"convert '" + d + "/garbage.bin' -o '" + d + "/x.gguf' --dtype q3", 2, "unknown dtype"},
+      {"convert '" + d + "/garbage.bin' -o '" + d + "/x.gguf' --bogus", 2, "unknown option"},
+      {"convert '" + d + "/no-weights' -o '" + d + "/x.gguf'", 1, "model.safetensors"},
+      {"convert '" + d + "/bad-config' -o '" + d + "/x.gguf'", 1, "bad-config/config.json"},
+      {"convert '" + stories + "' -o /nonexistent-dir/x.gguf", 1, "cannot write"},
+      {"convert '" + stories + "' -o '" + d + "/x.gguf' --samples '" + d + "/missing.txt'", 1,
+       "cannot open"},
+  };
+  for (const Case& c : cases) {
+    if (c.args.find(stories) != std::string::npos && !pf_test::file_exists(stories)) continue;
+    const Run r = run(c.args);
+    INFO("pocketformer " << c.args << "\n" << r.output);
+    CHECK(r.code == c.code);
+    CHECK(r.output.find(c.message) != std::string::npos);
+  }
+}
+
+#endif  // __EMSCRIPTEN__

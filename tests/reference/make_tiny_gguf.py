@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Write a tiny HF Llama/Qwen2 checkpoint (make_tiny_llama.py output) as a
+llama.cpp-style GGUF, independently of our C++ converter, the way
+llama.cpp's convert_hf_to_gguf.py lays it out:
+
+    make_tiny_gguf.py --model DIR --out FILE [--type F32|Q8_0]
+
+Keys: general.architecture (llama|qwen2), {arch}.context_length,
+embedding_length, block_count, feed_forward_length, attention.head_count,
+attention.head_count_kv, rope.freq_base, attention.layer_norm_rms_epsilon.
+Tensors: token_embd, blk.N.{attn_norm,attn_q,attn_k,attn_v,attn_output,
+ffn_norm,ffn_gate,ffn_up,ffn_down}.weight (+ attn_q/k/v.bias), output_norm,
+output (absent when tied). For "llama", q/k rows are permuted per head to
+interleaved RoPE pairs (llama.cpp's permute: reshape(heads, 2, hd/2, in)
+.swapaxes(1, 2)); Qwen2 keeps HF's order. Matrices are stored as --type
+(Q8_0 via gguf_io.quantize_q8_0), vectors as F32.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gguf_io as g  # noqa: E402
+import safetensors_io  # noqa: E402
+
+
+def permute(w, heads):
+    return (w.reshape(heads, 2, w.shape[0] // heads // 2, *w.shape[1:])
+            .swapaxes(1, 2).reshape(w.shape))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--type", default="F32", choices=["F32", "Q8_0"])
+    a = p.parse_args()
+    cfg = json.load(open(os.path.join(a.model, "config.json")))
+    w, _, _ = safetensors_io.read_file(os.path.join(a.model, "model.safetensors"))
+    arch = cfg["model_type"]
+    heads = cfg["num_attention_heads"]
+    kv_heads = cfg.get("num_key_value_heads", heads)
+    kvs = [
+        ("general.architecture", g.STRING, arch),
+        (arch + ".context_length", g.U32, cfg["max_position_embeddings"]),
+        (arch + ".embedding_length", g.U32, cfg["hidden_size"]),
+        (arch + ".block_count", g.U32, cfg["num_hidden_layers"]),
+        (arch + ".feed_forward_length", g.U32, cfg["intermediate_size"]),
+        (arch + ".attention.head_count", g.U32, heads),
+        (arch + ".attention.head_count_kv", g.U32, kv_heads),
+        (arch + ".rope.freq_base", g.F32V, float(cfg.get("rope_theta", 10000.0))),
+        (arch + ".attention.layer_norm_rms_epsilon", g.F32V, float(cfg.get("rms_norm_eps", 1e-6))),
+    ]
+    mtype = g.Q8_0 if a.type == "Q8_0" else g.F32
+    tensors = []
+
+    def add(name, x):
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        # Rows not a whole number of 32-blocks stay F32 (llama.cpp falls back too).
+        t = mtype if x.ndim == 2 and x.shape[-1] % 32 == 0 else g.F32
+        data = x.tobytes() if t == g.F32 else g.quantize(t, x.ravel())
+        tensors.append({"name": name, "type": t, "ne": list(reversed(x.shape)), "data": bytes(data)})
+
+    add("token_embd.weight", w["model.embed_tokens.weight"])
+    for l in range(cfg["num_hidden_layers"]):
+        h = "model.layers.%d." % l
+        b = "blk.%d." % l
+        q = w[h + "self_attn.q_proj.weight"]
+        k = w[h + "self_attn.k_proj.weight"]
+        if arch == "llama":
+            q, k = permute(q, heads), permute(k, kv_heads)
+        add(b + "attn_norm.weight", w[h + "input_layernorm.weight"])
+        add(b + "attn_q.weight", q)
+        add(b + "attn_k.weight", k)
+        add(b + "attn_v.weight", w[h + "self_attn.v_proj.weight"])
+        if h + "self_attn.q_proj.bias" in w:
+            add(b + "attn_q.bias", w[h + "self_attn.q_proj.bias"])
+            add(b + "attn_k.bias", w[h + "self_attn.k_proj.bias"])
+            add(b + "attn_v.bias", w[h + "self_attn.v_proj.bias"])
+        add(b + "attn_output.weight", w[h + "self_attn.o_proj.weight"])
+        add(b + "ffn_norm.weight", w[h + "post_attention_layernorm.weight"])
+        add(b + "ffn_gate.weight", w[h + "mlp.gate_proj.weight"])
+        add(b + "ffn_up.weight", w[h + "mlp.up_proj.weight"])
+        add(b + "ffn_down.weight", w[h + "mlp.down_proj.weight"])
+    add("output_norm.weight", w["model.norm.weight"])
+    if "lm_head.weight" in w:
+        add("output.weight", w["lm_head.weight"])
+    data, _ = g.encode_gguf(kvs, tensors)
+    with open(a.out, "wb") as f:
+        f.write(data)
+
+
+if __name__ == "__main__":
+    main()
