@@ -366,6 +366,21 @@ const ENCODER_TABS = [
   },
 ];
 
+test('classification tab opens on our self-trained language-ID model (7 languages)', async ({ page }) => {
+  test.skip(!ENCODER_TASKS, 'the package has no encoder task pipelines yet');
+  const errors = collectErrors(page);
+  await page.goto(SEARCH);
+  await page.getByRole('tab', { name: 'Classification' }).click();
+  const p = panel(page, 'classify');
+  await expect(p).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await expect(p).toContainText('tiny self-trained model');
+  await p.getByRole('button', { name: 'Classify', exact: true }).click();
+  await expect(p).toHaveAttribute('data-state', 'done');
+  const labels = await p.locator('.labels li').evaluateAll((els) => els.length);
+  expect(labels).toBe(7);
+  expect(errors).toEqual([]);
+});
+
 for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
   test(`encoder tasks (${label}): classification, entities inline, QA span in context, fill-mask`, async ({ page }, testInfo) => {
     test.skip(!ENCODER_TASKS, 'the package has no encoder task pipelines yet');
