@@ -34,11 +34,12 @@ function randomHead(dir, what) {
 function langId(what) {
   return {
     url: './models/lang-id-pruned/',
-    name: `lang-id-pruned (BERT, 474K parameters) — ${what}`,
+    name: 'lang-id-pruned (BERT, 474K)',
     kind: 'self-trained',
     probe: 'config.json',
     howTo: 'it is committed in demo/models/ (made by scripts/train/)',
     about:
+      `Used here for ${what}. ` +
       'A 2-layer BERT distilled and FFN-pruned on a 2-core CPU in minutes (see its README.md): ' +
       'language ID over en/de/it/es/pl/cs/ru is right 43% of the time on held-out fortunes ' +
       '(majority class: 23%), masked-word accuracy 3.7%. Badly under-trained; load a real model above.',

@@ -58,6 +58,13 @@ std::unique_ptr<TextGeneration> TextGeneration::load_gguf(const uint8_t* gguf, s
                                                           const WeightFormat* format,
                                                           int64_t max_context) {
   const GgufFile file = GgufFile::parse(gguf, gguf_size);
+  // llama.cpp's vocab-only files carry a full model's hyper-parameters; say
+  // what is missing before sizing a KV cache for a model that is not there.
+  if (file.find_tensor("token_embd.weight") == nullptr) {
+    fail(ErrorCode::kCorruptModel, "model.gguf: no tensor 'token_embd.weight' (" +
+                                       std::to_string(file.tensors().size()) +
+                                       " tensors; a vocab-only GGUF?)");
+  }
   const DecoderConfig config = decoder_config_from_gguf(file, max_context);
   auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
   if (gguf_has_tokenizer(file)) {

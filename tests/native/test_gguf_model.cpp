@@ -470,6 +470,7 @@ TEST_CASE("Hostile GGUF models fail with coded errors", "[gguf_model]") {
   if (pf_test::file_exists(dir + "ggml-vocab-llama-spm.gguf")) {
     const auto v = pf_test::read_bytes(dir + "ggml-vocab-llama-spm.gguf");
     const pf::ErrorCode code = error_of([&] { pf::TextGeneration::load_gguf(v.data(), v.size(), nullptr); });
+    INFO("code " << pf::error_code_name(code));
     CHECK((code == pf::ErrorCode::kCorruptModel || code == pf::ErrorCode::kUnsupported));
   }
 }
