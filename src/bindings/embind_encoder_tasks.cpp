@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "bindings/js_values.h"
+#include "bindings/js_interop.h"
 #include "tasks/feature_extraction.h"
 #include "tasks/fill_mask.h"
 #include "tasks/question_answering.h"

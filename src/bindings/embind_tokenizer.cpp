@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/js_interop.h"
 #include "core/error.h"
 #include "tokenizers/tokenizer.h"
 
@@ -29,31 +30,6 @@ using emscripten::val;
 
 namespace {
 
-[[noreturn]] void throw_tokenizer_error(const std::string& code, const std::string& message) {
-  val error = val::global("Error").new_(val(message));
-  error.set("code", val(code));
-  error.throw_();
-}
-
-// C++ exceptions -> JS Error with a code; the message is copied out first
-// so no C++ exception object is alive while the JS exception unwinds.
-template <typename Body>
-auto guarded_call(Body body) -> decltype(body()) {
-  std::string code, message;
-  try {
-    return body();
-  } catch (const pf::Error& e) {
-    code = pf::error_code_name(e.code());
-    message = e.what();
-  } catch (const std::bad_alloc&) {
-    code = "OUT_OF_MEMORY";
-    message = "out of wasm memory";
-  } catch (const std::exception& e) {
-    code = "INTERNAL";
-    message = e.what();
-  }
-  throw_tokenizer_error(code, message);
-}
 
 // A JS string as UTF-8 through TextEncoder, which also turns lone
 // surrogates into U+FFFD (Emscripten's own string conversion would pair them
@@ -166,23 +142,23 @@ val encoding_to_js(const pf::Encoding& e, const std::string& text, const std::st
 class JsTokenizer {
  public:
   static JsTokenizer* from_json(val json, val config) {
-    return guarded_call([&] {
+    return pf_js::guarded([&] {
       const std::string cfg = (config.isUndefined() || config.isNull()) ? std::string() : js_string(config, "tokenizer_config");
       return new JsTokenizer(pf::Tokenizer::from_json(js_string(json, "tokenizer.json"), cfg));
     });
   }
   static JsTokenizer* from_json1(val json) { return from_json(std::move(json), val::undefined()); }
   static JsTokenizer* from_vocab_txt(val vocab, bool lowercase) {
-    return guarded_call([&] { return new JsTokenizer(pf::Tokenizer::from_vocab_txt(js_string(vocab, "vocab.txt"), lowercase)); });
+    return pf_js::guarded([&] { return new JsTokenizer(pf::Tokenizer::from_vocab_txt(js_string(vocab, "vocab.txt"), lowercase)); });
   }
   static JsTokenizer* from_bpe_files(val vocab, val merges) {
-    return guarded_call([&] {
+    return pf_js::guarded([&] {
       return new JsTokenizer(pf::Tokenizer::from_bpe_files(js_string(vocab, "vocab.json"), js_string(merges, "merges.txt")));
     });
   }
 
   val encode(val text, val pair, val options) const {
-    return guarded_call([&] {
+    return pf_js::guarded([&] {
       const std::string a = js_string(text, "text");
       const pf::EncodeOptions opts = parse_options(tok_, options);
       if (pair.isUndefined() || pair.isNull()) return encoding_to_js(tok_.encode(a, nullptr, opts), a, nullptr);
@@ -195,7 +171,7 @@ class JsTokenizer {
   val encode1(val text) const { return encode(std::move(text), val::null(), val::undefined()); }
 
   val encode_batch(val texts, val pairs, val options) const {
-    return guarded_call([&] {
+    return pf_js::guarded([&] {
       std::vector<std::string> a, b;
       const size_t n = texts["length"].as<size_t>();
       const bool has_pairs = !(pairs.isUndefined() || pairs.isNull());
@@ -216,7 +192,7 @@ class JsTokenizer {
   }
 
   std::string decode(val ids, bool skip_special) const {
-    return guarded_call([&] {
+    return pf_js::guarded([&] {
       const size_t n = ids["length"].as<size_t>();
       std::vector<int32_t> v(n);
       for (size_t i = 0; i < n; ++i) {
@@ -228,7 +204,7 @@ class JsTokenizer {
   }
 
   int token_to_id(val token) const {
-    return guarded_call([&] { return (int)tok_.token_to_id(js_string(token, "token")); });
+    return pf_js::guarded([&] { return (int)tok_.token_to_id(js_string(token, "token")); });
   }
   std::string id_to_token(int id) const { return tok_.id_to_token(id); }
   int vocab_size() const { return (int)tok_.vocab_size(); }

@@ -1,5 +1,7 @@
 // What every Embind file shares: turning C++ failures into JS Errors with a
-// `code`, and moving typed arrays across the boundary with one bulk copy.
+// `code`, moving typed arrays across the boundary with one bulk copy, and
+// reading JS arrays of strings. One header, so each helper has exactly one
+// definition (inline functions must not differ between files).
 // Header-only so each bindings file stays independent (CMake globs them).
 #pragma once
 
@@ -57,6 +59,27 @@ inline std::vector<uint8_t> bytes_from_js(const val& array) {
 template <typename T>
 val typed_array(const std::vector<T>& data) {
   return val(emscripten::typed_memory_view(data.size(), data.data())).call<val>("slice");
+}
+
+// A JS array of strings (`what` names it in the error).
+inline std::vector<std::string> strings_from_js(const val& list, const std::string& what) {
+  if (!list.isArray()) pf::fail(pf::ErrorCode::kInvalidArgument, what + " must be an array of strings");
+  std::vector<std::string> out;
+  const size_t n = list["length"].as<size_t>();
+  for (size_t i = 0; i < n; ++i) {
+    val item = list[i];
+    if (!item.isString()) {
+      pf::fail(pf::ErrorCode::kInvalidArgument, what + " item " + std::to_string(i) + " is not a string");
+    }
+    out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+inline val string_array(const std::vector<std::string>& items) {
+  val out = val::array();
+  for (const std::string& s : items) out.call<void>("push", val(s));
+  return out;
 }
 
 }  // namespace pf_js
