@@ -73,24 +73,7 @@ std::unique_ptr<LlamaModel> LlamaModel::load(const DecoderConfig& config,
 
 std::vector<float> LlamaModel::forward(const int32_t* tokens, size_t n, size_t start_pos) {
   const DecoderConfig& c = config_;
-  if (n == 0) fail(ErrorCode::kInvalidArgument, "forward: no tokens");
-  if (start_pos > cached_) {
-    fail(ErrorCode::kInvalidArgument, "forward: start position " + std::to_string(start_pos) +
-                                          " is past the " + std::to_string(cached_) +
-                                          " cached tokens");
-  }
-  if (n > (size_t)c.max_context || start_pos > (size_t)c.max_context - n) {
-    fail(ErrorCode::kInvalidArgument, "context full (" + std::to_string(c.max_context) +
-                                          " tokens): cannot process " + std::to_string(n) +
-                                          " more after " + std::to_string(start_pos));
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (tokens[i] < 0 || tokens[i] >= c.vocab_size) {
-      fail(ErrorCode::kInvalidArgument, "token id " + std::to_string(tokens[i]) +
-                                            " is outside the vocabulary [0, " +
-                                            std::to_string(c.vocab_size) + ")");
-    }
-  }
+  check_decoder_forward(c, tokens, n, start_pos, cached_);
   const size_t D = (size_t)c.dim, Q = (size_t)c.q_dim(), KV = (size_t)c.kv_dim(),
                F = (size_t)c.hidden_dim, QKV = Q + 2 * KV;
   // Positions from start_pos on are overwritten below; should anything throw

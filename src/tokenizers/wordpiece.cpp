@@ -3,16 +3,11 @@
 #include <utf8proc.h>
 
 #include "core/error.h"
+#include "tokenizers/utf8_text.h"
 
 namespace pf {
 
 namespace {
-
-void append_utf8(int32_t cp, std::string* out) {
-  utf8proc_uint8_t buf[4];
-  const utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
-  out->append(reinterpret_cast<const char*>(buf), (size_t)n);
-}
 
 // Decodes UTF-8; invalid sequences become U+FFFD (which cleanup then drops,
 // as the Python tokenizer drops it). `starts` receives each code point's byte
@@ -48,48 +43,6 @@ bool is_whitespace(int32_t cp) {
   const auto category = utf8proc_category(cp);
   return category == UTF8PROC_CATEGORY_ZS || category == UTF8PROC_CATEGORY_ZL ||
          category == UTF8PROC_CATEGORY_ZP;
-}
-
-bool is_control(int32_t cp) {
-  if (cp == '\t' || cp == '\n' || cp == '\r') return false;
-  switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_CC:
-    case UTF8PROC_CATEGORY_CF:
-    case UTF8PROC_CATEGORY_CN:
-    case UTF8PROC_CATEGORY_CO:
-    case UTF8PROC_CATEGORY_CS:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_punctuation(int32_t cp) {
-  // BERT treats every non-alphanumeric ASCII symbol as punctuation, even
-  // those Unicode classes as symbols ($, ^, `).
-  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) ||
-      (cp >= 123 && cp <= 126)) {
-    return true;
-  }
-  switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_PC:
-    case UTF8PROC_CATEGORY_PD:
-    case UTF8PROC_CATEGORY_PS:
-    case UTF8PROC_CATEGORY_PE:
-    case UTF8PROC_CATEGORY_PI:
-    case UTF8PROC_CATEGORY_PF:
-    case UTF8PROC_CATEGORY_PO:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_cjk(int32_t cp) {
-  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-         (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||
-         (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
-         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
 }
 
 // Lowercase, then canonical decomposition with nonspacing marks removed
@@ -171,7 +124,7 @@ std::vector<WordPieceTokenizer::Word> WordPieceTokenizer::split_words(const std:
     current = Word();
   };
   auto append = [&](int32_t cp, uint32_t begin, uint32_t end) {
-    append_utf8(cp, &current.text);
+    utf8::append(cp, &current.text);
     current.spans.emplace_back(base + begin, base + end);
   };
   std::vector<uint32_t> starts;
@@ -180,12 +133,12 @@ std::vector<WordPieceTokenizer::Word> WordPieceTokenizer::split_words(const std:
   for (size_t i = 0; i < cps.size(); ++i) {
     const int32_t cp = cps[i];
     const uint32_t begin = starts[i], end = starts[i + 1];
-    if (cp == 0 || cp == 0xFFFD || is_control(cp)) continue;
+    if (cp == 0 || cp == 0xFFFD || utf8::is_control(cp)) continue;
     if (is_whitespace(cp)) {
       flush();
       continue;
     }
-    if (is_cjk(cp)) {
+    if (utf8::is_cjk(cp)) {
       flush();
       append(cp, begin, end);
       flush();
@@ -199,7 +152,7 @@ std::vector<WordPieceTokenizer::Word> WordPieceTokenizer::split_words(const std:
     }
     // Every character a source character turns into keeps its source span.
     for (int32_t n : normalized) {
-      if (is_punctuation(n)) {
+      if (utf8::is_bert_punctuation(n)) {
         flush();
         append(n, begin, end);
         flush();
