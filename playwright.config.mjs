@@ -10,7 +10,7 @@ export default defineConfig({
   testDir: 'tests/browser',
   testMatch: '*.spec.mjs',
   outputDir: 'test-results/playwright',
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,

@@ -3,6 +3,7 @@
 // into a thrown JS Error carrying a `code`, so the module stays usable.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
+#include <malloc.h>
 
 #include <string>
 #include <vector>
@@ -79,12 +80,18 @@ int set_num_threads(int threads) {
 int num_threads() { return (int)pf::num_threads(); }
 std::string version() { return POCKETFORMER_VERSION; }
 
+// Bytes malloc has handed out and not taken back. The wasm memory itself
+// never shrinks, so this (not the memory size) is what shows whether
+// load/dispose cycles leak.
+double heap_in_use_bytes() { return (double)mallinfo().uordblks; }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(pocketformer) {
   emscripten::function("setNumThreads", &set_num_threads);
   emscripten::function("numThreads", &num_threads);
   emscripten::function("version", &version);
+  emscripten::function("heapInUseBytes", &heap_in_use_bytes);
   emscripten::class_<JsFeatureExtractor>("FeatureExtractor")
       .class_function("load", &JsFeatureExtractor::load, emscripten::allow_raw_pointers())
       .class_function("load", &JsFeatureExtractor::load_f32, emscripten::allow_raw_pointers())

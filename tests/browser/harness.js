@@ -148,6 +148,38 @@ window.harness = {
     }
   },
 
+  /**
+   * `cycles` times: load the model from bytes fetched once, embed one text,
+   * dispose. Returns the runtime's heap numbers after chosen cycles and the
+   * worst difference from the reference, so the test can see both a leak and
+   * a wrong result.
+   */
+  async soak(modelUrl, referenceUrl, cycles, checkpoints) {
+    const files = {};
+    for (const name of ['config.json', 'model.safetensors', 'vocab.txt']) {
+      const res = await fetch(modelUrl + name);
+      if (!res.ok) throw new Error(`${modelUrl}${name}: HTTP ${res.status}`);
+      files[name] = new Uint8Array(await res.arrayBuffer());
+    }
+    const c = (await fetchJson(referenceUrl)).cases[0];
+    // A pipeline kept open for the whole run holds the worker (and its
+    // stats) alive between the cycles' dispose and the next load.
+    const keeper = await pipeline('feature-extraction', files);
+    const samples = [];
+    let worst = 0;
+    const started = performance.now();
+    for (let i = 1; i <= cycles; i++) {
+      const fe = await pipeline('feature-extraction', files);
+      const out = await fe(c.text, { pooling: 'mean', normalize: true });
+      worst = Math.max(worst, maxAbsDiff(out.data, c.mean_pooled_normalized));
+      await fe.dispose();
+      if (checkpoints.includes(i)) samples.push({ cycle: i, ...(await keeper.runtimeStats()) });
+    }
+    const ms = performance.now() - started;
+    await keeper.dispose();
+    return { samples, worst, msPerCycle: ms / cycles };
+  },
+
   async dispose(name) {
     await models.get(name)?.dispose();
     models.delete(name);

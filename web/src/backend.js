@@ -311,6 +311,7 @@ export class Backend {
     const Module = this.module;
     return {
       heapBytes: Module && Module.HEAPU8 ? Module.HEAPU8.length : 0,
+      heapInUseBytes: Module && Module.heapInUseBytes ? Module.heapInUseBytes() : 0,
       models: this.models.size,
     };
   }

@@ -131,6 +131,16 @@ export interface RuntimeInfo {
   loadMs: number;
 }
 
+/** Live numbers of the runtime (wasm module) a pipeline runs in; answered even mid-generation. */
+export interface RuntimeStats {
+  /** Size of the wasm memory (it grows, never shrinks). */
+  heapBytes: number;
+  /** Bytes currently allocated inside it (malloc); returns to its level after dispose(). */
+  heapInUseBytes: number;
+  /** Models loaded in that runtime (all pipelines sharing it). */
+  models: number;
+}
+
 export interface FeatureExtractionPipeline {
   (texts: string | string[], options?: FeatureExtractionOptions): Promise<Tensor>;
   readonly task: 'feature-extraction';
@@ -140,6 +150,7 @@ export interface FeatureExtractionPipeline {
     /** Token ids ([CLS] ... [SEP]); async because the model may live in a worker. */
     encode(text: string): Promise<number[]>;
   };
+  runtimeStats(): Promise<RuntimeStats>;
   /** Frees the model. Waiting calls reject with DISPOSED. */
   dispose(): Promise<void>;
 }
@@ -160,6 +171,7 @@ export interface TextClassificationOptions {
 export interface TaskPipelineBase {
   readonly model: string;
   readonly info: Omit<RuntimeInfo, 'task' | 'hiddenSize' | 'maxLength'> & { task: string; labels?: string[] };
+  runtimeStats(): Promise<RuntimeStats>;
   dispose(): Promise<void>;
 }
 

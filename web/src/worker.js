@@ -9,7 +9,7 @@
 //     op 'dispose'  args {handle}                               -> boolean
 //     op 'abort'    args {target}  stops request `target`: before it starts, or
 //                                  between steps of a long method (generation)
-//     op 'stats'    args {}                   -> {heapBytes, models}
+//     op 'stats'    args {}                   -> {heapBytes, heapInUseBytes, models}
 //     op 'ping'     args {}                                     -> 'pong'
 //   worker -> page  {id, event}   zero or more streamed partial results, then
 //                   {id, ok: true, result} | {id, ok: false, error: {code, message}}
@@ -91,7 +91,7 @@ port.listen((msg) => {
   }
   if (op === 'stats') {
     // Answered at once, even while a long request (generation) runs.
-    port.post({ id, ok: true, result: backend ? backend.stats() : { heapBytes: 0, models: 0 } }, []);
+    port.post({ id, ok: true, result: backend ? backend.stats() : { heapBytes: 0, heapInUseBytes: 0, models: 0 } }, []);
     return;
   }
   inFlight.add(id);
