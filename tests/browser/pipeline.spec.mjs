@@ -143,8 +143,11 @@ test('a page that is not cross-origin isolated: single-thread build, or a clear 
     delete headers['cross-origin-embedder-policy'];
     await route.fulfill({ response, headers });
   });
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
   await openHarness(page);
   expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(false);
+  await page.evaluate(() => window.harness.configure({ numThreads: 2 }));
   const hasSingleThread = fs.existsSync('dist/pocketformer-simd-st.mjs');
   if (hasSingleThread) {
     const { info } = await page.evaluate((m) => window.harness.load('st', m), MODEL);
@@ -152,6 +155,11 @@ test('a page that is not cross-origin isolated: single-thread build, or a clear 
     expect(info.threads).toBe(1);
     const d = await page.evaluate(([n, u]) => window.harness.quickCheck(n, u), ['st', REFERENCE]);
     expect(d).toBeLessThanOrEqual(TOL);
+    // The console says why (and how to fix it) once per page, not per model.
+    await page.evaluate((m) => window.harness.load('st2', m), MODEL);
+    const notes = consoleLines.filter((l) => l.includes('single-threaded'));
+    expect(notes.length, consoleLines.join('\n')).toBe(1);
+    expect(notes[0]).toContain('Cross-Origin-Embedder-Policy: require-corp');
   } else {
     const err = await page.evaluate((m) => window.harness.loadExpectingError(m), MODEL);
     expect(err.code).toBe('UNSUPPORTED_ENVIRONMENT');

@@ -171,6 +171,25 @@ function currentEngine() {
   return engine;
 }
 
+let singleThreadNoted = false;
+
+/**
+ * A page without cross-origin isolation gets no SharedArrayBuffer, so the
+ * runtime falls back to one thread. Say so once per page (not per pipeline)
+ * with what fixes it; pipeline.info.threads says it too.
+ */
+function noteSingleThreaded(runtime) {
+  if (singleThreadNoted || IS_NODE || runtime.crossOriginIsolated !== false) return;
+  if (runtime.threads > 1 || !(Number(env.numThreads) > 1)) return;
+  singleThreadNoted = true;
+  if (typeof console === 'undefined') return;
+  console.info(
+    '[pocketformer] running single-threaded: this page is not cross-origin isolated, so ' +
+      'WebAssembly threads are unavailable. Serve it with "Cross-Origin-Opener-Policy: same-origin" ' +
+      'and "Cross-Origin-Embedder-Policy: require-corp" to use ' + env.numThreads + ' threads.',
+  );
+}
+
 function baseHref() {
   if (typeof document !== 'undefined' && document.baseURI) return document.baseURI;
   if (typeof location !== 'undefined' && location.href) return location.href;
@@ -256,6 +275,7 @@ export async function pipeline(task, model, options = {}) {
   const pageState = spec.pageState ? spec.pageState(files.files) : {};
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);
+  noteSingleThreaded(runtime);
   const loadPromise = engine.load(
     spec.adapter,
     files.files,
