@@ -80,9 +80,10 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Hub revision (branch, tag or commit). Default 'main'. */
   revision?: string;
-  /** Only 'f32' for now; anything else rejects with code UNSUPPORTED. */
   /** Weight precision: f32 (default), int8 (per-channel), q4 (4-bit per-channel). */
   dtype?: 'f32' | 'fp32' | 'float32' | 'int8' | 'q8' | 'q4' | 'int4';
+  /** text-generation: tokens the KV cache holds (prompt + output). Default: the model's context. */
+  max_context?: number;
 }
 
 export interface FeatureExtractionOptions {
@@ -279,13 +280,63 @@ export interface ZeroShotClassificationPipeline extends TaskPipelineBase {
   readonly task: 'zero-shot-classification';
 }
 
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | string;
+  content: string;
+}
+
+export interface TextGenerationOptions {
+  /** Default: generation_config.json, else min(256, context). */
+  max_new_tokens?: number;
+  /** false (default unless generation_config.json says otherwise) = greedy. */
+  do_sample?: boolean;
+  temperature?: number;
+  top_k?: number;
+  top_p?: number;
+  min_p?: number;
+  repetition_penalty?: number;
+  presence_penalty?: number;
+  /** Same seed, same text. */
+  seed?: number;
+  /** Generation ends before any of these strings; they never appear in the output. */
+  stop?: string | string[];
+  /** Prompt + continuation (default true) or the continuation only. */
+  return_full_text?: boolean;
+  /** Called with each new piece of text (never half a character). */
+  callback_function?: (text: string) => void;
+  /** Stops between tokens; the call rejects with ABORTED. */
+  signal?: AbortSignal;
+}
+
+export interface TextGenerationPipeline extends TaskPipelineBase {
+  (prompt: string, options?: TextGenerationOptions): Promise<[{ generated_text: string }]>;
+  /** Chat messages are rendered with the model's chat template (tokenizer_config.json). */
+  (messages: ChatMessage[], options?: TextGenerationOptions): Promise<[{ generated_text: ChatMessage[] }]>;
+  readonly task: 'text-generation';
+  /** The continuation piece by piece; leaving the loop stops generation. */
+  stream(input: string | ChatMessage[], options?: TextGenerationOptions): AsyncIterableIterator<string>;
+  readonly tokenizer: {
+    encode(text: string, options?: { add_special_tokens?: boolean }): Promise<number[]>;
+    decode(ids: number[], options?: { skip_special_tokens?: boolean }): Promise<string>;
+    apply_chat_template(messages: ChatMessage[], options?: { add_generation_prompt?: boolean; tokenize?: false }): Promise<string>;
+    apply_chat_template(messages: ChatMessage[], options: { add_generation_prompt?: boolean; tokenize: true }): Promise<number[]>;
+  };
+  /** Details of the last finished call. */
+  readonly lastResult?: {
+    tokens: number[];
+    stopReason: string;
+    stats: Record<string, number>;
+  };
+}
+
 export type Task =
   | 'feature-extraction' | 'embeddings'
   | 'text-classification' | 'sentiment-analysis'
   | 'token-classification' | 'ner'
   | 'question-answering'
   | 'fill-mask'
-  | 'zero-shot-classification';
+  | 'zero-shot-classification'
+  | 'text-generation';
 
 /**
  * Loads a model for a task.
@@ -322,12 +373,19 @@ export function pipeline(
   model: string | URL | ModelFiles,
   options?: PipelineOptions,
 ): Promise<ZeroShotClassificationPipeline>;
+/** model: an HF folder (config.json + model.safetensors + tokenizer.json), a llama2.c
+ * folder (model.bin + tokenizer.bin) or a single .gguf file. */
+export function pipeline(
+  task: 'text-generation',
+  model: string | URL | ModelFiles,
+  options?: PipelineOptions,
+): Promise<TextGenerationPipeline>;
 export function pipeline(
   task: string,
   model: string | URL | ModelFiles,
   options?: PipelineOptions,
 ): Promise<FeatureExtractionPipeline | TextClassificationPipeline | TokenClassificationPipeline |
-  QuestionAnsweringPipeline | FillMaskPipeline | ZeroShotClassificationPipeline>;
+  QuestionAnsweringPipeline | FillMaskPipeline | ZeroShotClassificationPipeline | TextGenerationPipeline>;
 
 /** Frees every model and stops the runtimes (threads, workers); lets Node exit. */
 export function shutdown(): void;
