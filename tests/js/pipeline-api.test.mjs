@@ -165,6 +165,7 @@ test('hub ids resolve with remoteHost + remotePathTemplate + revision', async ()
   try {
     env.remoteHost = `${base}/build/`;
     env.remotePathTemplate = 'testdata/{model}/';
+    env.useFSCache = false; // the cache has its own test (model-cache.test.mjs)
     const fe = await pipeline('feature-extraction', 'tiny-bert');
     assert.equal(fe.info.source, `${base}/build/testdata/tiny-bert/`);
     await fe.dispose();

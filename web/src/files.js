@@ -3,13 +3,12 @@
 // through fetch + a reader and report Transformers.js-style progress events.
 import { importNode } from './node.js';
 import { PocketformerError } from './errors.js';
+import { openModelCache } from './model-cache.js';
 
 export const IS_NODE =
   typeof process !== 'undefined' && !!(process.versions && process.versions.node) &&
   typeof window === 'undefined';
 
-
-const CACHE_NAME = 'pocketformer-models-v1';
 
 function abortError(signal) {
   const reason = signal && signal.reason;
@@ -217,19 +216,6 @@ async function readBody(response, file, emit, signal) {
   }
 }
 
-async function openCache(env, source) {
-  // Only models from another origin (e.g. the Hugging Face hub) are cached:
-  // files on the page's own server are cheap to fetch again and may change.
-  if (!env.useBrowserCache || typeof caches === 'undefined') return null;
-  const origin = typeof location !== 'undefined' ? location.origin : null;
-  if (!source.remote && origin && new URL(source.base).origin === origin) return null;
-  try {
-    return await caches.open(CACHE_NAME);
-  } catch {
-    return null;
-  }
-}
-
 async function fetchFile(url, file, emit, signal, cache) {
   emit({ status: 'initiate', file, loaded: 0, total: 0, progress: 0 });
   let response = null;
@@ -286,10 +272,7 @@ async function fetchFile(url, file, emit, signal, cache) {
   }
   if (cache && !fromCache) {
     try {
-      await cache.put(
-        url,
-        new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) } }),
-      );
+      await cache.put(url, bytes);
     } catch {
       // a full or unavailable cache must not fail the load
     }
@@ -370,7 +353,7 @@ export async function loadModelFiles(source, { env, emit, signal, required, opti
     const relay = () => inner.abort(signal.reason);
     if (signal) signal.addEventListener('abort', relay, { once: true });
     try {
-      const cache = source.kind === 'dir' ? null : await openCache(env, source);
+      const cache = source.kind === 'dir' ? null : await openModelCache(env, source, IS_NODE);
       where = source.kind === 'dir' ? source.dir : source.base;
       // source.single maps the one logical file to its real name.
       const real = (f) => (source.single ? source.single[f] : f);
@@ -414,4 +397,3 @@ export async function loadModelFiles(source, { env, emit, signal, required, opti
   };
 }
 
-export { CACHE_NAME };

@@ -43,6 +43,12 @@ export interface Env {
   remotePathTemplate: string;
   /** Cache files of remote (other-origin) models with the Cache API. Default: true in browsers. */
   useBrowserCache: boolean;
+  /** Browsers: cache remote model files in the Origin Private File System instead. Default: false. */
+  useOPFS: boolean;
+  /** Node: cache files of remote models (not loopback or local paths) in cacheDir. Default: true in Node. */
+  useFSCache: boolean;
+  /** Node: default $XDG_CACHE_HOME/pocketformer or ~/.cache/pocketformer; null in browsers. */
+  cacheDir: string | null;
   /** 'auto' (default), or force a build: 'relaxed-mt' | 'simd-mt' | 'simd-st'. */
   wasmVariant: 'auto' | 'relaxed-mt' | 'simd-mt' | 'simd-st' | (string & {});
 }

@@ -52,6 +52,19 @@ async function hardwareThreads() {
   return 1;
 }
 
+/** Node: $XDG_CACHE_HOME/pocketformer or ~/.cache/pocketformer (null elsewhere). */
+async function defaultCacheDir() {
+  if (!IS_NODE) return null;
+  try {
+    const os = await importNode('node:os');
+    const path = await importNode('node:path');
+    const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+    return path.join(base, 'pocketformer');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Settings read when a pipeline is created. Change them before calling
  * pipeline(); pipelines already made keep the runtime they started with.
@@ -69,6 +82,11 @@ export const env = {
   remotePathTemplate: '{model}/resolve/{revision}/',
   /** Keep files of remote models in the Cache API (browsers). */
   useBrowserCache: typeof caches !== 'undefined' && !IS_NODE,
+  /** Browsers: keep them in the Origin Private File System instead of the Cache API. */
+  useOPFS: false,
+  /** Node: keep files of remote models in cacheDir. */
+  useFSCache: IS_NODE,
+  cacheDir: await defaultCacheDir(),
   /** 'auto', or force one build: 'simd-mt', 'simd-st', 'relaxed-mt'. */
   wasmVariant: 'auto',
 };
