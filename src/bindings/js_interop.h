@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "tasks/encoder_tokenizer.h"
 
 namespace pf_js {
 
@@ -74,6 +75,27 @@ inline std::vector<std::string> strings_from_js(const val& list, const std::stri
     out.push_back(item.as<std::string>());
   }
   return out;
+}
+
+// An encoder's tokenizer files: a vocab.txt string, or an object
+// {vocab?, tokenizerJson?, tokenizerConfig?} of strings (tokenizer.json wins).
+inline pf::TokenizerFiles tokenizer_files_from_js(const val& v) {
+  if (v.isString()) return pf::TokenizerFiles(v.as<std::string>());
+  if (!v.isObject()) {
+    pf::fail(pf::ErrorCode::kInvalidArgument,
+             "tokenizer files must be a vocab.txt string or an object of strings");
+  }
+  pf::TokenizerFiles files;
+  const auto field = [&](const char* name, std::string* out) {
+    const val f = v[name];
+    if (f.isUndefined() || f.isNull()) return;
+    if (!f.isString()) pf::fail(pf::ErrorCode::kInvalidArgument, std::string(name) + " must be a string");
+    *out = f.as<std::string>();
+  };
+  field("vocab", &files.vocab_txt);
+  field("tokenizerJson", &files.tokenizer_json);
+  field("tokenizerConfig", &files.tokenizer_config_json);
+  return files;
 }
 
 inline val string_array(const std::vector<std::string>& items) {

@@ -34,7 +34,7 @@ class FeatureExtractor {
   // Files as a Hugging Face repository has them.
   static std::unique_ptr<FeatureExtractor> load(const std::string& config_json,
                                                 const uint8_t* safetensors, size_t safetensors_size,
-                                                const std::string& vocab_txt,
+                                                const TokenizerFiles& tokenizer_files,
                                                 WeightFormat format = WeightFormat::kF32);
 
   // Tokenizes and pads `texts` into one batch (truncating each to
@@ -43,7 +43,7 @@ class FeatureExtractor {
   FeatureOutput run(const std::vector<std::string>& texts, Pooling pooling, bool normalize) const;
 
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   explicit FeatureExtractor(EncoderParts parts) : parts_(std::move(parts)) {}

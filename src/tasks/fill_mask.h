@@ -30,7 +30,7 @@ class FillMasker {
  public:
   static std::unique_ptr<FillMasker> load(const std::string& config_json,
                                           const uint8_t* safetensors, size_t safetensors_size,
-                                          const std::string& vocab_txt,
+                                          const TokenizerFiles& tokenizer_files,
                                           WeightFormat format = WeightFormat::kF32);
 
   // Fails (kInvalidArgument) when the text has no [MASK].
@@ -47,7 +47,7 @@ class FillMasker {
 
   int32_t mask_id() const { return mask_id_; }
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   FillMasker(EncoderParts parts, std::unique_ptr<MaskedLMHead> head)

@@ -28,7 +28,7 @@ class TextClassifier {
  public:
   static std::unique_ptr<TextClassifier> load(const std::string& config_json,
                                               const uint8_t* safetensors, size_t safetensors_size,
-                                              const std::string& vocab_txt,
+                                              const TokenizerFiles& tokenizer_files,
                                               WeightFormat format = WeightFormat::kF32);
 
   // Raw logits, [texts.size(), num_labels], one padded batch.
@@ -43,7 +43,7 @@ class TextClassifier {
   const std::vector<std::string>& labels() const { return labels_; }
   ScoreFunction default_function() const { return default_function_; }
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   TextClassifier(EncoderParts parts, std::unique_ptr<SequenceClassificationHead> head)

@@ -30,7 +30,7 @@ struct TokenEntity {
 // The post-processing alone: one text's tokens and logits [ids.size(),
 // labels.size()] -> entities, dropping those whose label/group is in
 // ignore_labels.
-std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenizer,
+std::vector<TokenEntity> group_token_entities(const EncoderTokenizer& tokenizer,
                                               const std::string& text, const EncodedText& tokens,
                                               const float* logits,
                                               const std::vector<std::string>& labels,
@@ -41,7 +41,7 @@ class TokenClassifier {
  public:
   static std::unique_ptr<TokenClassifier> load(const std::string& config_json,
                                                const uint8_t* safetensors, size_t safetensors_size,
-                                               const std::string& vocab_txt,
+                                               const TokenizerFiles& tokenizer_files,
                                                WeightFormat format = WeightFormat::kF32);
 
   EncodedText encode(const std::string& text) const;
@@ -53,7 +53,7 @@ class TokenClassifier {
 
   const std::vector<std::string>& labels() const { return labels_; }
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   TokenClassifier(EncoderParts parts, std::unique_ptr<TokenLinearHead> head)

@@ -35,7 +35,7 @@ class ZeroShotClassifier {
   static std::unique_ptr<ZeroShotClassifier> load(const std::string& config_json,
                                                   const uint8_t* safetensors,
                                                   size_t safetensors_size,
-                                                  const std::string& vocab_txt,
+                                                  const TokenizerFiles& tokenizer_files,
                                                   WeightFormat format = WeightFormat::kF32);
 
   // "{}" in the template is replaced by each label.
