@@ -8,6 +8,15 @@ namespace pf {
 EncoderParts load_encoder_parts(const std::string& config_json, const uint8_t* safetensors,
                                 size_t safetensors_size, const TokenizerFiles& tokenizer_files,
                                 WeightFormat format, const HeadLoader& load_head) {
+  return load_encoder_parts(config_json, {WeightShard{"model.safetensors", safetensors,
+                                                      safetensors_size}},
+                            tokenizer_files, format, load_head);
+}
+
+EncoderParts load_encoder_parts(const std::string& config_json,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files, WeightFormat format,
+                                const HeadLoader& load_head) {
   const EncoderConfig config = parse_encoder_config(config_json);
   EncoderTokenizer tokenizer = EncoderTokenizer::load(tokenizer_files);
   if ((int64_t)tokenizer.vocab_size() > config.vocab_size) {
@@ -16,7 +25,7 @@ EncoderParts load_encoder_parts(const std::string& config_json, const uint8_t* s
                                        " tokens but config.json vocab_size is " +
                                        std::to_string(config.vocab_size));
   }
-  const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
+  const SafetensorsFile file = merge_shards(weights);
   // Weights (f32 working copy + packed copy) and one full-length sequence's
   // activations, checked before anything big is allocated.
   uint64_t numel = 0;

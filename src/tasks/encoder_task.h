@@ -13,6 +13,7 @@
 
 #include "formats/model_config.h"
 #include "formats/safetensors.h"
+#include "formats/safetensors_index.h"
 #include "models/encoder.h"
 #include "tasks/encoder_tokenizer.h"
 
@@ -26,6 +27,12 @@ struct EncoderParts {
 // Called with the parsed checkpoint while it is still alive, to load a head.
 using HeadLoader = std::function<void(const SafetensorsFile& file)>;
 
+// `weights`: the checkpoint's files (one model.safetensors, or the shards an
+// index lists).
+EncoderParts load_encoder_parts(const std::string& config_json,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer, WeightFormat format,
+                                const HeadLoader& load_head = nullptr);
 EncoderParts load_encoder_parts(const std::string& config_json, const uint8_t* safetensors,
                                 size_t safetensors_size, const TokenizerFiles& tokenizer,
                                 WeightFormat format, const HeadLoader& load_head = nullptr);

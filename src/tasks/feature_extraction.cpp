@@ -58,12 +58,11 @@ void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim) {
 }
 
 std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& config_json,
-                                                         const uint8_t* safetensors,
-                                                         size_t safetensors_size,
-                                                         const TokenizerFiles& tokenizer_files,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                          WeightFormat format) {
   return std::unique_ptr<FeatureExtractor>(new FeatureExtractor(
-      load_encoder_parts(config_json, safetensors, safetensors_size, tokenizer_files, format)));
+      load_encoder_parts(config_json, weights, tokenizer_files, format)));
 }
 
 EncoderBatch FeatureExtractor::tokenize(const std::vector<std::string>& texts) const {

@@ -32,10 +32,17 @@ void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim);
 class FeatureExtractor {
  public:
   // Files as a Hugging Face repository has them.
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<FeatureExtractor> load(const std::string& config_json,
-                                                const uint8_t* safetensors, size_t safetensors_size,
-                                                const TokenizerFiles& tokenizer_files,
-                                                WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<FeatureExtractor> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   // Tokenizes and pads `texts` into one batch (truncating each to
   // max_position_embeddings), then runs the encoder.

@@ -8,12 +8,12 @@
 namespace pf {
 
 std::unique_ptr<FillMasker> FillMasker::load(const std::string& config_json,
-                                             const uint8_t* safetensors, size_t safetensors_size,
-                                             const TokenizerFiles& tokenizer_files, WeightFormat format) {
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files, WeightFormat format) {
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<MaskedLMHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, tokenizer_files, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = MaskedLMHead::load(config, file, format); });
   auto task = std::unique_ptr<FillMasker>(new FillMasker(std::move(parts), std::move(head)));
   const EncoderTokenizer& tok = task->parts_.tokenizer;

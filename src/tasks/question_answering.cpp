@@ -93,14 +93,13 @@ std::vector<QaAnswer> decode_answers(const std::string& context, const QaInput& 
 }
 
 std::unique_ptr<QuestionAnswerer> QuestionAnswerer::load(const std::string& config_json,
-                                                         const uint8_t* safetensors,
-                                                         size_t safetensors_size,
-                                                         const TokenizerFiles& tokenizer_files,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                          WeightFormat format) {
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<TokenLinearHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, tokenizer_files, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = TokenLinearHead::load(config, file, "qa_outputs", 2); });
   return std::unique_ptr<QuestionAnswerer>(new QuestionAnswerer(std::move(parts), std::move(head)));
 }

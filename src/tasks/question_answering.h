@@ -55,11 +55,17 @@ std::vector<QaAnswer> decode_answers(const std::string& context, const QaInput& 
 
 class QuestionAnswerer {
  public:
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<QuestionAnswerer> load(const std::string& config_json,
-                                                const uint8_t* safetensors,
-                                                size_t safetensors_size,
-                                                const TokenizerFiles& tokenizer_files,
-                                                WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<QuestionAnswerer> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   // Fills in the defaults of options and checks them.
   QaOptions resolve(QaOptions options) const;

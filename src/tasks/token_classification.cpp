@@ -181,15 +181,14 @@ std::vector<TokenEntity> group_token_entities(const EncoderTokenizer& tokenizer,
 }
 
 std::unique_ptr<TokenClassifier> TokenClassifier::load(const std::string& config_json,
-                                                       const uint8_t* safetensors,
-                                                       size_t safetensors_size,
-                                                       const TokenizerFiles& tokenizer_files,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                        WeightFormat format) {
   const LabelConfig label_config = parse_label_config(config_json);
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<TokenLinearHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, tokenizer_files, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = TokenLinearHead::load(config, file, "classifier"); });
   auto task =
       std::unique_ptr<TokenClassifier>(new TokenClassifier(std::move(parts), std::move(head)));

@@ -39,10 +39,17 @@ std::vector<TokenEntity> group_token_entities(const EncoderTokenizer& tokenizer,
 
 class TokenClassifier {
  public:
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<TokenClassifier> load(const std::string& config_json,
-                                               const uint8_t* safetensors, size_t safetensors_size,
-                                               const TokenizerFiles& tokenizer_files,
-                                               WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<TokenClassifier> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   EncodedText encode(const std::string& text) const;
   // Logits per text, [tokens, num_labels] each (padding dropped); one batch.

@@ -40,15 +40,14 @@ ZeroShotResult rank_zero_shot(const std::vector<float>& logits, size_t num_label
 }
 
 std::unique_ptr<ZeroShotClassifier> ZeroShotClassifier::load(const std::string& config_json,
-                                                             const uint8_t* safetensors,
-                                                             size_t safetensors_size,
-                                                             const TokenizerFiles& tokenizer_files,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                              WeightFormat format) {
   const LabelConfig label_config = parse_label_config(config_json);
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<SequenceClassificationHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, tokenizer_files, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = SequenceClassificationHead::load(config, file); });
   auto task = std::unique_ptr<ZeroShotClassifier>(
       new ZeroShotClassifier(std::move(parts), std::move(head)));
