@@ -77,7 +77,8 @@ done
 for spec in roberta:base roberta:seq-cls roberta:token-cls roberta:qa roberta:mlm \
             electra:seq-cls electra:token-cls; do
   arch=${spec%%:*} head=${spec#*:}
-  $PY tests/reference/make_tiny_roberta.py --out "$OUT/tiny-encoders/$arch-$head" --arch $arch --head $head
+  st=(); [[ $head == base ]] && st=(--st-pooling max)  # a sentence-transformers layout
+  $PY tests/reference/make_tiny_roberta.py --out "$OUT/tiny-encoders/$arch-$head" --arch $arch --head $head "${st[@]}"
   $PY tests/reference/roberta_reference.py --model "$OUT/tiny-encoders/$arch-$head" --out "$OUT/tiny-encoders/$arch-$head/reference.json"
 done
 $PY tests/reference/make_tiny_roberta.py --out "$OUT/tiny-encoders/xlm-roberta-sharded" --arch xlm-roberta --head base --seed 3 --shards 2

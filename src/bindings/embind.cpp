@@ -13,7 +13,6 @@
 #include "tasks/feature_extraction.h"
 
 using emscripten::val;
-using pf_js::bytes_from_js;
 using pf_js::guarded;
 
 namespace {
@@ -24,10 +23,10 @@ class JsFeatureExtractor {
                                   std::string dtype) {
     return guarded([&] {
       const pf::WeightFormat format = pf::parse_dtype_option(dtype);
-      std::vector<uint8_t> bytes = bytes_from_js(weights);
-      auto impl =
-          pf::FeatureExtractor::load(config_json, bytes.data(), bytes.size(),
-                                    pf_js::tokenizer_files_from_js(vocab), format);
+      std::vector<std::vector<uint8_t>> storage;
+      const auto shards = pf_js::weight_shards_from_js(weights, &storage);
+      auto impl = pf::FeatureExtractor::load(config_json, shards,
+                                             pf_js::tokenizer_files_from_js(vocab), format);
       return new JsFeatureExtractor(std::move(impl));
     });
   }

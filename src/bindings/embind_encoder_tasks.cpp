@@ -37,9 +37,9 @@ template <typename T>
 std::unique_ptr<T> load_task(const std::string& config_json, const val& weights,
                              const val& vocab, const std::string& dtype) {
   const pf::WeightFormat format = pf::parse_dtype_option(dtype);
-  std::vector<uint8_t> bytes = pf_js::bytes_from_js(weights);
-  return T::load(config_json, bytes.data(), bytes.size(), pf_js::tokenizer_files_from_js(vocab),
-                 format);
+  std::vector<std::vector<uint8_t>> storage;
+  const auto shards = pf_js::weight_shards_from_js(weights, &storage);
+  return T::load(config_json, shards, pf_js::tokenizer_files_from_js(vocab), format);
 }
 
 class JsTextClassifier {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "formats/safetensors_index.h"
 #include "tasks/encoder_tokenizer.h"
 
 namespace pf_js {
@@ -75,6 +76,30 @@ inline std::vector<std::string> strings_from_js(const val& list, const std::stri
     out.push_back(item.as<std::string>());
   }
   return out;
+}
+
+// Model weights: one Uint8Array (model.safetensors) or an array of
+// {name, bytes} (the shards of a sharded checkpoint). The bytes are copied
+// into `storage`, which must outlive the returned views.
+inline std::vector<pf::WeightShard> weight_shards_from_js(const val& v,
+                                                         std::vector<std::vector<uint8_t>>* storage) {
+  std::vector<pf::WeightShard> shards;
+  if (!v.isArray()) {
+    storage->push_back(bytes_from_js(v));
+    shards.push_back({"model.safetensors", storage->back().data(), storage->back().size()});
+    return shards;
+  }
+  const size_t n = v["length"].as<size_t>();
+  storage->reserve(n);  // no reallocation: views point into the elements
+  for (size_t i = 0; i < n; ++i) {
+    const val item = v[i];
+    if (!item.isObject() || !item["name"].isString()) {
+      pf::fail(pf::ErrorCode::kInvalidArgument, "weight shard " + std::to_string(i) + " must be {name, bytes}");
+    }
+    storage->push_back(bytes_from_js(item["bytes"]));
+    shards.push_back({item["name"].as<std::string>(), storage->back().data(), storage->back().size()});
+  }
+  return shards;
 }
 
 // An encoder's tokenizer files: a vocab.txt string, or an object

@@ -12,7 +12,7 @@
 
 namespace pf {
 
-enum class Pooling { kNone, kMean, kCls };
+enum class Pooling { kNone, kMean, kCls, kMax };
 
 Pooling parse_pooling(const std::string& name);
 // "f32" | "int8" | "q4" (4-bit), the names the JS `dtype` option uses.
@@ -26,6 +26,10 @@ struct FeatureOutput {
 // Mask-weighted mean over the sequence, per batch row: [batch, hidden].
 std::vector<float> mean_pool(const std::vector<float>& hidden, const std::vector<uint8_t>& mask,
                              size_t batch, size_t seq, size_t dim);
+// Per batch row, the largest value of each dimension over the real tokens
+// (sentence-transformers' max pooling: padding counts as -1e9): [batch, hidden].
+std::vector<float> max_pool(const std::vector<float>& hidden, const std::vector<uint8_t>& mask,
+                            size_t batch, size_t seq, size_t dim);
 // Divides each row by its L2 norm (rows of zeros stay zero).
 void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim);
 

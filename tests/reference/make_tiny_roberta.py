@@ -23,6 +23,9 @@ embedding_size 32 projected to hidden 64 by electra.embeddings_project, no
 pooler; the tiny BERT vocab.txt (WordPiece). Heads: seq-cls classifier.dense +
 classifier.out_proj (ElectraClassificationHead, gelu), token-cls classifier.
 
+--st-pooling cls|mean|max also writes sentence-transformers' modules.json
+(Transformer, Pooling at 1_Pooling, Normalize) and 1_Pooling/config.json.
+
 --shards N writes model-0000i-of-0000N.safetensors + model.safetensors.index.json
 (weight_map), as save_pretrained does for big models, instead of one file.
 
@@ -125,6 +128,7 @@ def main(argv=None):
     ap.add_argument("--head", required=True, choices=sorted(HEAD_CLASS))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--shards", type=int, default=1)
+    ap.add_argument("--st-pooling", choices=["cls", "mean", "max"])
     a = ap.parse_args(argv)
     electra = a.arch == "electra"
     if electra and a.head in ("qa", "mlm"):
@@ -206,6 +210,19 @@ def main(argv=None):
         config["id2label"] = {str(i): l for i, l in enumerate(LABELS[a.head])}
         config["label2id"] = {l: i for i, l in enumerate(LABELS[a.head])}
     dump_json("config.json", config)
+    if a.st_pooling:
+        dump_json("modules.json", [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}])
+        os.makedirs(os.path.join(a.out, "1_Pooling"), exist_ok=True)
+        modes = {"cls": "pooling_mode_cls_token", "mean": "pooling_mode_mean_tokens",
+                 "max": "pooling_mode_max_tokens"}
+        pooling = {"word_embedding_dimension": H}
+        pooling.update({v: k == a.st_pooling for k, v in modes.items()})
+        pooling.update({"pooling_mode_mean_sqrt_len_tokens": False, "pooling_mode_weightedmean_tokens": False,
+                        "pooling_mode_lasttoken": False, "include_prompt": True})
+        dump_json("1_Pooling/config.json", pooling)
 
     tensors = {prefix + k: ("F32", v) for k, v in enc.items()}
     tensors.update({k: ("F32", v) for k, v in head.items()})
