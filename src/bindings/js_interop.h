@@ -78,6 +78,9 @@ inline std::vector<std::string> strings_from_js(const val& list, const std::stri
   return out;
 }
 
+// A non-null JS object (arrays and typed arrays included).
+inline bool is_object(const val& v) { return !v.isNull() && v.typeOf().as<std::string>() == "object"; }
+
 // Model weights: one Uint8Array (model.safetensors) or an array of
 // {name, bytes} (the shards of a sharded checkpoint). The bytes are copied
 // into `storage`, which must outlive the returned views.
@@ -93,7 +96,7 @@ inline std::vector<pf::WeightShard> weight_shards_from_js(const val& v,
   storage->reserve(n);  // no reallocation: views point into the elements
   for (size_t i = 0; i < n; ++i) {
     const val item = v[i];
-    if (!item.isObject() || !item["name"].isString()) {
+    if (!is_object(item) || !item["name"].isString()) {
       pf::fail(pf::ErrorCode::kInvalidArgument, "weight shard " + std::to_string(i) + " must be {name, bytes}");
     }
     storage->push_back(bytes_from_js(item["bytes"]));
@@ -106,7 +109,7 @@ inline std::vector<pf::WeightShard> weight_shards_from_js(const val& v,
 // {vocab?, tokenizerJson?, tokenizerConfig?} of strings (tokenizer.json wins).
 inline pf::TokenizerFiles tokenizer_files_from_js(const val& v) {
   if (v.isString()) return pf::TokenizerFiles(v.as<std::string>());
-  if (!v.isObject()) {
+  if (!is_object(v)) {
     pf::fail(pf::ErrorCode::kInvalidArgument,
              "tokenizer files must be a vocab.txt string or an object of strings");
   }
