@@ -71,5 +71,17 @@ for arch in bert distilbert; do
     $PY tests/reference/bert_heads_reference.py --model "$OUT/tiny-heads/$arch-$head" --out "$OUT/tiny-heads/$arch-$head/reference.json"
   done
 done
+# RoBERTa (byte-level BPE tokenizer.json, no vocab.txt), XLM-R (bare
+# XLMRobertaModel names, split into 2 shards with model.safetensors.index.json)
+# and the ELECTRA discriminator (embedding_size != hidden_size), with heads.
+for spec in roberta:base roberta:seq-cls roberta:token-cls roberta:qa roberta:mlm \
+            electra:seq-cls electra:token-cls; do
+  arch=${spec%%:*} head=${spec#*:}
+  st=(); [[ $head == base ]] && st=(--st-pooling max)  # a sentence-transformers layout
+  $PY tests/reference/make_tiny_roberta.py --out "$OUT/tiny-encoders/$arch-$head" --arch $arch --head $head "${st[@]}"
+  $PY tests/reference/roberta_reference.py --model "$OUT/tiny-encoders/$arch-$head" --out "$OUT/tiny-encoders/$arch-$head/reference.json"
+done
+$PY tests/reference/make_tiny_roberta.py --out "$OUT/tiny-encoders/xlm-roberta-sharded" --arch xlm-roberta --head base --seed 3 --shards 2
+$PY tests/reference/roberta_reference.py --model "$OUT/tiny-encoders/xlm-roberta-sharded" --out "$OUT/tiny-encoders/xlm-roberta-sharded/reference.json"
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2

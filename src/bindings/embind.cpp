@@ -14,25 +14,25 @@
 #include "tasks/feature_extraction.h"
 
 using emscripten::val;
-using pf_js::bytes_from_js;
 using pf_js::guarded;
 
 namespace {
 
 class JsFeatureExtractor {
  public:
-  static JsFeatureExtractor* load(std::string config_json, val weights, std::string vocab,
+  static JsFeatureExtractor* load(std::string config_json, val weights, val vocab,
                                   std::string dtype) {
     return guarded([&] {
       const pf::WeightFormat format = pf::parse_dtype_option(dtype);
-      std::vector<uint8_t> bytes = bytes_from_js(weights);
-      auto impl =
-          pf::FeatureExtractor::load(config_json, bytes.data(), bytes.size(), vocab, format);
+      std::vector<std::vector<uint8_t>> storage;
+      const auto shards = pf_js::weight_shards_from_js(weights, &storage);
+      auto impl = pf::FeatureExtractor::load(config_json, shards,
+                                             pf_js::tokenizer_files_from_js(vocab), format);
       return new JsFeatureExtractor(std::move(impl));
     });
   }
 
-  static JsFeatureExtractor* load_f32(std::string config_json, val weights, std::string vocab) {
+  static JsFeatureExtractor* load_f32(std::string config_json, val weights, val vocab) {
     return load(std::move(config_json), std::move(weights), std::move(vocab), "f32");
   }
 
@@ -60,13 +60,13 @@ class JsFeatureExtractor {
   val tokenize(std::string text) const {
     return guarded([&] {
       const auto ids = impl_->tokenizer().encode(
-          text, (size_t)impl_->model().config().max_position_embeddings);
+          text, (size_t)impl_->model().config().max_length());
       return pf_js::typed_array(ids);
     });
   }
 
   int hidden_size() const { return (int)impl_->model().config().hidden_size; }
-  int max_length() const { return (int)impl_->model().config().max_position_embeddings; }
+  int max_length() const { return (int)impl_->model().config().max_length(); }
 
  private:
   explicit JsFeatureExtractor(std::unique_ptr<pf::FeatureExtractor> impl)

@@ -35,15 +35,16 @@ size_t count_option(const val& options, const char* name, size_t fallback) {
 // Loads a task class T the same way for every task.
 template <typename T>
 std::unique_ptr<T> load_task(const std::string& config_json, const val& weights,
-                             const std::string& vocab, const std::string& dtype) {
+                             const val& vocab, const std::string& dtype) {
   const pf::WeightFormat format = pf::parse_dtype_option(dtype);
-  std::vector<uint8_t> bytes = pf_js::bytes_from_js(weights);
-  return T::load(config_json, bytes.data(), bytes.size(), vocab, format);
+  std::vector<std::vector<uint8_t>> storage;
+  const auto shards = pf_js::weight_shards_from_js(weights, &storage);
+  return T::load(config_json, shards, pf_js::tokenizer_files_from_js(vocab), format);
 }
 
 class JsTextClassifier {
  public:
-  static JsTextClassifier* load(std::string config, val weights, std::string vocab, std::string dtype) {
+  static JsTextClassifier* load(std::string config, val weights, val vocab, std::string dtype) {
     return guarded([&] {
       return new JsTextClassifier{load_task<pf::TextClassifier>(config, weights, vocab, dtype)};
     });
@@ -74,7 +75,7 @@ class JsTextClassifier {
 
 class JsTokenClassifier {
  public:
-  static JsTokenClassifier* load(std::string config, val weights, std::string vocab, std::string dtype) {
+  static JsTokenClassifier* load(std::string config, val weights, val vocab, std::string dtype) {
     return guarded([&] {
       return new JsTokenClassifier{load_task<pf::TokenClassifier>(config, weights, vocab, dtype)};
     });
@@ -110,7 +111,7 @@ class JsTokenClassifier {
 
 class JsQuestionAnswerer {
  public:
-  static JsQuestionAnswerer* load(std::string config, val weights, std::string vocab, std::string dtype) {
+  static JsQuestionAnswerer* load(std::string config, val weights, val vocab, std::string dtype) {
     return guarded([&] {
       return new JsQuestionAnswerer{load_task<pf::QuestionAnswerer>(config, weights, vocab, dtype)};
     });
@@ -141,7 +142,7 @@ class JsQuestionAnswerer {
 
 class JsFillMasker {
  public:
-  static JsFillMasker* load(std::string config, val weights, std::string vocab, std::string dtype) {
+  static JsFillMasker* load(std::string config, val weights, val vocab, std::string dtype) {
     return guarded([&] {
       return new JsFillMasker{load_task<pf::FillMasker>(config, weights, vocab, dtype)};
     });
@@ -172,7 +173,7 @@ class JsFillMasker {
 
 class JsZeroShotClassifier {
  public:
-  static JsZeroShotClassifier* load(std::string config, val weights, std::string vocab, std::string dtype) {
+  static JsZeroShotClassifier* load(std::string config, val weights, val vocab, std::string dtype) {
     return guarded([&] {
       return new JsZeroShotClassifier{load_task<pf::ZeroShotClassifier>(config, weights, vocab, dtype)};
     });

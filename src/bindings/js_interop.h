@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "formats/safetensors_index.h"
+#include "tasks/encoder_tokenizer.h"
 
 namespace pf_js {
 
@@ -74,6 +76,54 @@ inline std::vector<std::string> strings_from_js(const val& list, const std::stri
     out.push_back(item.as<std::string>());
   }
   return out;
+}
+
+// A non-null JS object (arrays and typed arrays included).
+inline bool is_object(const val& v) { return !v.isNull() && v.typeOf().as<std::string>() == "object"; }
+
+// Model weights: one Uint8Array (model.safetensors) or an array of
+// {name, bytes} (the shards of a sharded checkpoint). The bytes are copied
+// into `storage`, which must outlive the returned views.
+inline std::vector<pf::WeightShard> weight_shards_from_js(const val& v,
+                                                         std::vector<std::vector<uint8_t>>* storage) {
+  std::vector<pf::WeightShard> shards;
+  if (!v.isArray()) {
+    storage->push_back(bytes_from_js(v));
+    shards.push_back({"model.safetensors", storage->back().data(), storage->back().size()});
+    return shards;
+  }
+  const size_t n = v["length"].as<size_t>();
+  storage->reserve(n);  // no reallocation: views point into the elements
+  for (size_t i = 0; i < n; ++i) {
+    const val item = v[i];
+    if (!is_object(item) || !item["name"].isString()) {
+      pf::fail(pf::ErrorCode::kInvalidArgument, "weight shard " + std::to_string(i) + " must be {name, bytes}");
+    }
+    storage->push_back(bytes_from_js(item["bytes"]));
+    shards.push_back({item["name"].as<std::string>(), storage->back().data(), storage->back().size()});
+  }
+  return shards;
+}
+
+// An encoder's tokenizer files: a vocab.txt string, or an object
+// {vocab?, tokenizerJson?, tokenizerConfig?} of strings (tokenizer.json wins).
+inline pf::TokenizerFiles tokenizer_files_from_js(const val& v) {
+  if (v.isString()) return pf::TokenizerFiles(v.as<std::string>());
+  if (!is_object(v)) {
+    pf::fail(pf::ErrorCode::kInvalidArgument,
+             "tokenizer files must be a vocab.txt string or an object of strings");
+  }
+  pf::TokenizerFiles files;
+  const auto field = [&](const char* name, std::string* out) {
+    const val f = v[name];
+    if (f.isUndefined() || f.isNull()) return;
+    if (!f.isString()) pf::fail(pf::ErrorCode::kInvalidArgument, std::string(name) + " must be a string");
+    *out = f.as<std::string>();
+  };
+  field("vocab", &files.vocab_txt);
+  field("tokenizerJson", &files.tokenizer_json);
+  field("tokenizerConfig", &files.tokenizer_config_json);
+  return files;
 }
 
 inline val string_array(const std::vector<std::string>& items) {

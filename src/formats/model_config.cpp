@@ -50,9 +50,10 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
   }
   // DistilBERT's config names the same hyper-parameters differently.
   const bool distil = c.model_type == "distilbert";
-  if (c.model_type != "bert" && !distil) {
-    fail(ErrorCode::kUnsupported, file + ": model_type '" + c.model_type +
-                                      "' is not supported yet (supported: bert, distilbert)");
+  if (c.model_type != "bert" && !distil && !c.is_roberta() && c.model_type != "electra") {
+    fail(ErrorCode::kUnsupported,
+         file + ": model_type '" + c.model_type +
+             "' is not supported yet (supported: bert, distilbert, roberta, xlm-roberta, electra)");
   }
   c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);
   c.hidden_size = int_field(cfg, file, distil ? "dim" : "hidden_size", 1, 1 << 16, true);
@@ -65,7 +66,16 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
   c.max_position_embeddings = int_field(cfg, file, "max_position_embeddings", 1, 1 << 16, true);
   // DistilBERT has no segment embeddings.
   c.type_vocab_size = distil ? 0 : int_field(cfg, file, "type_vocab_size", 1, 1024, false, 2);
-  c.pad_token_id = int_field(cfg, file, "pad_token_id", 0, c.vocab_size - 1, false, 0);
+  c.pad_token_id =
+      int_field(cfg, file, "pad_token_id", 0, c.vocab_size - 1, false, c.is_roberta() ? 1 : 0);
+  c.embedding_size = c.model_type == "electra"
+                         ? int_field(cfg, file, "embedding_size", 1, 1 << 16, false, c.hidden_size)
+                         : c.hidden_size;
+  c.positions_after_padding = c.is_roberta();
+  if (c.max_length() < 2) {
+    bad(file, "max_position_embeddings " + std::to_string(c.max_position_embeddings) +
+                  " leaves no positions after pad_token_id " + std::to_string(c.pad_token_id));
+  }
   const char* act_key = distil ? "activation" : "hidden_act";
 
   if (c.hidden_size % c.num_attention_heads != 0) {

@@ -180,4 +180,23 @@ const TensorView* SafetensorsFile::find(const std::string& name) const {
   return it == tensors_.end() ? nullptr : &it->second;
 }
 
+SafetensorsFile SafetensorsFile::merge(const std::vector<SafetensorsFile>& parts,
+                                       const std::string& file_name) {
+  SafetensorsFile out;
+  out.file_name_ = file_name;
+  std::map<std::string, std::string> owner;
+  for (const SafetensorsFile& part : parts) {
+    for (const auto& entry : part.tensors_) {
+      const auto [it, fresh] = owner.emplace(entry.first, part.file_name_);
+      if (!fresh) {
+        fail(ErrorCode::kCorruptModel, "tensor '" + entry.first + "' is stored twice, in " +
+                                           it->second + " and in " + part.file_name_);
+      }
+      out.tensors_.emplace(entry.first, entry.second);
+    }
+    for (const auto& m : part.metadata_) out.metadata_.emplace(m.first, m.second);
+  }
+  return out;
+}
+
 }  // namespace pf

@@ -32,6 +32,12 @@ class SafetensorsFile {
   static SafetensorsFile parse(const uint8_t* bytes, size_t size,
                                const std::string& file_name = "model.safetensors");
 
+  // The tensors of several files (the shards of one checkpoint) as one;
+  // views still point into each part's buffer. A tensor stored twice is a
+  // kCorruptModel error naming both files.
+  static SafetensorsFile merge(const std::vector<SafetensorsFile>& parts,
+                               const std::string& file_name);
+
   const TensorView* find(const std::string& name) const;
   const std::map<std::string, TensorView>& tensors() const { return tensors_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }

@@ -40,15 +40,7 @@ std::unique_ptr<EncoderModel> EncoderModel::load(const EncoderConfig& config,
 
   auto model = std::unique_ptr<EncoderModel>(new EncoderModel());
   model->config_ = config;
-  model->word_embeddings_ = w.get(names.word_embeddings, {config.vocab_size, H});
-  model->position_embeddings_ =
-      w.get(names.position_embeddings, {config.max_position_embeddings, H});
-  if (config.type_vocab_size > 0) {
-    model->token_type_embeddings_ =
-        w.get(names.token_type_embeddings, {config.type_vocab_size, H});
-  }
-  model->embeddings_ln_gamma_ = w.get(names.embeddings_norm_weight, {H});
-  model->embeddings_ln_beta_ = w.get(names.embeddings_norm_bias, {H});
+  model->embeddings_ = EncoderEmbeddings::load(config, names, w, format);
 
   model->layers_.reserve((size_t)config.num_hidden_layers);
   for (int64_t i = 0; i < config.num_hidden_layers; ++i) {
@@ -91,38 +83,15 @@ std::vector<float> EncoderModel::forward(const EncoderBatch& in) const {
       in.attention_mask.size() != rows) {
     fail(ErrorCode::kInvalidArgument, "encoder batch arrays do not match batch x seq");
   }
-  if (in.seq > (size_t)config_.max_position_embeddings) {
+  if (in.seq > (size_t)config_.max_length()) {
     fail(ErrorCode::kInvalidArgument,
-         "sequence of " + std::to_string(in.seq) + " tokens exceeds max_position_embeddings " +
-             std::to_string(config_.max_position_embeddings));
+         "sequence of " + std::to_string(in.seq) + " tokens exceeds the model's " +
+             std::to_string(config_.max_length()) + " positions (max_position_embeddings " +
+             std::to_string(config_.max_position_embeddings) + ")");
   }
 
-  std::vector<float> hidden(rows * H);
-  for (size_t r = 0; r < rows; ++r) {
-    const int32_t id = in.input_ids[r], type = in.token_type_ids[r];
-    if (id < 0 || id >= config_.vocab_size) {
-      fail(ErrorCode::kInvalidArgument, "token id " + std::to_string(id) +
-                                            " is outside the vocabulary of " +
-                                            std::to_string(config_.vocab_size));
-    }
-    if (type < 0 || (type > 0 && type >= config_.type_vocab_size)) {
-      fail(ErrorCode::kInvalidArgument, "token type id " + std::to_string(type) +
-                                            " is outside type_vocab_size " +
-                                            std::to_string(config_.type_vocab_size));
-    }
-    const size_t pos = r % in.seq;
-    const float* we = &word_embeddings_[(size_t)id * H];
-    const float* pe = &position_embeddings_[pos * H];
-    float* h = &hidden[r * H];
-    for (size_t d = 0; d < H; ++d) h[d] = we[d] + pe[d];
-    if (!token_type_embeddings_.empty()) {
-      const float* te = &token_type_embeddings_[(size_t)type * H];
-      for (size_t d = 0; d < H; ++d) h[d] += te[d];
-    }
-  }
+  std::vector<float> hidden = embeddings_.forward(config_, in);
   const float eps = (float)config_.layer_norm_eps;
-  layer_norm(hidden.data(), nullptr, rows, H, embeddings_ln_gamma_.data(),
-             embeddings_ln_beta_.data(), eps, hidden.data());
 
   std::vector<float> qkv(rows * 3 * H), context(rows * H), projected(rows * H),
       intermediate(rows * I);

@@ -1,7 +1,7 @@
-// BERT-family encoder (Hugging Face BertModel / DistilBertModel semantics):
-// embeddings + LayerNorm, post-LN transformer layers with exact GELU,
-// optional tanh pooler. Architectures differ only in tensor names
-// (encoder_names.h) and in whether they have segment embeddings.
+// BERT-family encoder (Hugging Face BertModel / DistilBertModel / RobertaModel
+// / ElectraModel semantics): embeddings (encoder_embeddings.h), post-LN
+// transformer layers with exact GELU, optional tanh pooler. Architectures
+// differ only in tensor names (encoder_names.h) and in their embeddings.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include "formats/model_config.h"
 #include "formats/safetensors.h"
 #include "kernels/linear.h"
+#include "models/encoder_embeddings.h"
 
 namespace pf {
 
@@ -52,8 +53,7 @@ class EncoderModel {
   };
 
   EncoderConfig config_;
-  std::vector<float> word_embeddings_, position_embeddings_, token_type_embeddings_;
-  std::vector<float> embeddings_ln_gamma_, embeddings_ln_beta_;
+  EncoderEmbeddings embeddings_;
   std::vector<Layer> layers_;
   std::unique_ptr<Linear> pooler_;
 };

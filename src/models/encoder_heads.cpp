@@ -44,11 +44,18 @@ std::unique_ptr<SequenceClassificationHead> SequenceClassificationHead::load(
   const int64_t H = config.hidden_size;
   const WeightLoader w(file, "");
   auto head = std::unique_ptr<SequenceClassificationHead>(new SequenceClassificationHead());
-  const int64_t labels = (int64_t)rows_of(file, "classifier.weight", H);
+  // RoBERTa and ELECTRA nest their head: classifier.dense, classifier.out_proj.
+  const bool nested = config.is_roberta() || config.model_type == "electra";
+  const std::string out = nested ? "classifier.out_proj" : "classifier";
+  const int64_t labels = (int64_t)rows_of(file, out + ".weight", H);
   if (is_distilbert(config)) {
-    head->pre_classifier_ = load_linear(w, "pre_classifier", H, H, WeightFormat::kF32);
+    head->features_ = Features::kRelu;
+    head->dense_ = load_linear(w, "pre_classifier", H, H, WeightFormat::kF32);
+  } else if (nested) {
+    head->features_ = config.is_roberta() ? Features::kTanh : Features::kGelu;
+    head->dense_ = load_linear(w, "classifier.dense", H, H, WeightFormat::kF32);
   }
-  head->classifier_ = load_linear(w, "classifier", H, labels, WeightFormat::kF32);
+  head->classifier_ = load_linear(w, out, H, labels, WeightFormat::kF32);
   return head;
 }
 
@@ -57,15 +64,21 @@ std::vector<float> SequenceClassificationHead::forward(const EncoderModel& encod
                                                        size_t batch, size_t seq) const {
   const size_t H = (size_t)encoder.config().hidden_size;
   std::vector<float> features;
-  if (pre_classifier_) {
-    // DistilBERT: hidden state of [CLS] -> pre_classifier -> ReLU.
+  if (dense_) {
+    // The first token's hidden state -> dense -> the family's activation.
     std::vector<float> cls(batch * H);
     for (size_t b = 0; b < batch; ++b) {
       std::copy(&hidden[b * seq * H], &hidden[b * seq * H] + H, &cls[b * H]);
     }
     features.resize(batch * H);
-    pre_classifier_->run(cls.data(), batch, features.data());
-    for (float& v : features) v = std::max(v, 0.f);
+    dense_->run(cls.data(), batch, features.data());
+    if (features_ == Features::kRelu) {
+      for (float& v : features) v = std::max(v, 0.f);
+    } else if (features_ == Features::kTanh) {
+      for (float& v : features) v = std::tanh(v);
+    } else {
+      gelu_erf(features.data(), features.size());
+    }
   } else {
     if (!encoder.has_pooler()) {
       fail(ErrorCode::kCorruptModel,
@@ -104,11 +117,20 @@ std::unique_ptr<MaskedLMHead> MaskedLMHead::load(const EncoderConfig& config,
                                                  WeightFormat format) {
   const int64_t H = config.hidden_size, V = config.vocab_size;
   const WeightLoader w(file, "");
-  const bool distil = is_distilbert(config);
-  const std::string transform = distil ? "vocab_transform" : "cls.predictions.transform.dense";
-  const std::string norm = distil ? "vocab_layer_norm" : "cls.predictions.transform.LayerNorm";
-  const std::string decoder = distil ? "vocab_projector" : "cls.predictions.decoder";
-  const std::string bias = distil ? "vocab_projector.bias" : "cls.predictions.bias";
+  if (config.model_type == "electra") {
+    fail(ErrorCode::kUnsupported,
+         "fill-mask: ELECTRA discriminators have no masked-LM head (only the generator has one)");
+  }
+  const bool distil = is_distilbert(config), roberta = config.is_roberta();
+  const std::string transform =
+      distil ? "vocab_transform" : roberta ? "lm_head.dense" : "cls.predictions.transform.dense";
+  const std::string norm = distil    ? "vocab_layer_norm"
+                           : roberta ? "lm_head.layer_norm"
+                                     : "cls.predictions.transform.LayerNorm";
+  const std::string decoder =
+      distil ? "vocab_projector" : roberta ? "lm_head.decoder" : "cls.predictions.decoder";
+  const std::string bias =
+      distil ? "vocab_projector.bias" : roberta ? "lm_head.bias" : "cls.predictions.bias";
 
   auto head = std::unique_ptr<MaskedLMHead>(new MaskedLMHead());
   head->config_ = config;

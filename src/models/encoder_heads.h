@@ -3,11 +3,14 @@
 // of a task checkpoint beside the "bert." / "distilbert." encoder:
 //  - sequence classification: BERT classifier(pooler(h[CLS]));
 //    DistilBERT classifier(ReLU(pre_classifier(h[CLS])));
+//    RoBERTa classifier.out_proj(tanh(classifier.dense(h[<s>])));
+//    ELECTRA classifier.out_proj(gelu(classifier.dense(h[CLS])));
 //  - per-token linear: BertForTokenClassification's "classifier",
 //    *ForQuestionAnswering's "qa_outputs" (start, end logits);
 //  - masked LM: BERT cls.predictions.{transform.dense, gelu, transform.LayerNorm,
 //    decoder tied to the word embeddings, bias}; DistilBERT vocab_transform,
-//    gelu, vocab_layer_norm, vocab_projector (tied).
+//    gelu, vocab_layer_norm, vocab_projector (tied); RoBERTa lm_head.{dense,
+//    gelu, layer_norm, decoder (tied), bias}.
 // Dropout is inactive at inference, so it does not appear.
 #pragma once
 
@@ -34,7 +37,10 @@ class SequenceClassificationHead {
                              size_t batch, size_t seq) const;
 
  private:
-  std::unique_ptr<Linear> pre_classifier_;  // DistilBERT only
+  // What goes into the classifier, per family.
+  enum class Features { kPooler, kRelu, kTanh, kGelu };
+  Features features_ = Features::kPooler;
+  std::unique_ptr<Linear> dense_;  // DistilBERT pre_classifier, RoBERTa/ELECTRA classifier.dense
   std::unique_ptr<Linear> classifier_;
 };
 

@@ -51,7 +51,23 @@ const EncoderNames& encoder_names(const std::string& model_type) {
                                         "",
                                         "",
                                         distilbert_layer};
+  // RobertaModel / XLMRobertaModel / ElectraModel keep BertModel's names
+  // under their own task prefix; ELECTRA has no pooler but a projection.
+  static const EncoderNames kRoberta = [] {
+    EncoderNames n = kBert;
+    n.prefixes = {"roberta.", ""};
+    return n;
+  }();
+  static const EncoderNames kElectra = [] {
+    EncoderNames n = kBert;
+    n.prefixes = {"electra.", ""};
+    n.pooler_weight = n.pooler_bias = "";
+    n.embeddings_project = "embeddings_project";
+    return n;
+  }();
   if (model_type == "bert") return kBert;
+  if (model_type == "roberta" || model_type == "xlm-roberta") return kRoberta;
+  if (model_type == "electra") return kElectra;
   if (model_type == "distilbert") return kDistilBert;
   fail(ErrorCode::kUnsupported, "no tensor layout for model_type '" + model_type + "'");
 }

@@ -23,9 +23,13 @@ struct EncoderNames {
   std::string embeddings_norm_weight, embeddings_norm_bias;
   std::string pooler_weight, pooler_bias;  // "" if the architecture has no pooler
   EncoderLayerNames (*layer)(int index);
+  // ELECTRA's embedding_size -> hidden_size projection (".weight"/".bias"
+  // appended); "" for architectures without one.
+  std::string embeddings_project = "";
 };
 
-// model_type from config.json: "bert" or "distilbert".
+// model_type from config.json: "bert", "distilbert", "roberta",
+// "xlm-roberta" or "electra".
 const EncoderNames& encoder_names(const std::string& model_type);
 
 }  // namespace pf

@@ -6,16 +6,26 @@
 namespace pf {
 
 EncoderParts load_encoder_parts(const std::string& config_json, const uint8_t* safetensors,
-                                size_t safetensors_size, const std::string& vocab_txt,
+                                size_t safetensors_size, const TokenizerFiles& tokenizer_files,
                                 WeightFormat format, const HeadLoader& load_head) {
+  return load_encoder_parts(config_json, {WeightShard{"model.safetensors", safetensors,
+                                                      safetensors_size}},
+                            tokenizer_files, format, load_head);
+}
+
+EncoderParts load_encoder_parts(const std::string& config_json,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files, WeightFormat format,
+                                const HeadLoader& load_head) {
   const EncoderConfig config = parse_encoder_config(config_json);
-  WordPieceTokenizer tokenizer = WordPieceTokenizer::from_vocab_txt(vocab_txt);
+  EncoderTokenizer tokenizer = EncoderTokenizer::load(tokenizer_files);
   if ((int64_t)tokenizer.vocab_size() > config.vocab_size) {
-    fail(ErrorCode::kCorruptModel, "vocab.txt has " + std::to_string(tokenizer.vocab_size()) +
+    fail(ErrorCode::kCorruptModel, std::string(tokenizer.source_name()) + " has " +
+                                       std::to_string(tokenizer.vocab_size()) +
                                        " tokens but config.json vocab_size is " +
                                        std::to_string(config.vocab_size));
   }
-  const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
+  const SafetensorsFile file = merge_shards(weights);
   // Weights (f32 working copy + packed copy) and one full-length sequence's
   // activations, checked before anything big is allocated.
   uint64_t numel = 0;
@@ -50,33 +60,31 @@ EncoderBatch pad_batch(const std::vector<std::vector<int32_t>>& ids,
   return batch;
 }
 
-EncodedText encode_with_offsets(const WordPieceTokenizer& tokenizer, const std::string& text,
+EncodedText encode_with_offsets(const EncoderTokenizer& tokenizer, const std::string& text,
                                 size_t max_length) {
-  if (max_length < 2) fail(ErrorCode::kInvalidArgument, "max_length must be at least 2");
-  std::vector<WordPieceTokenizer::SpannedToken> body = tokenizer.tokenize_with_offsets(text);
-  if (body.size() > max_length - 2) body.resize(max_length - 2);
+  const EncoderTokenizer::Specials& specials = tokenizer.single();
+  if (max_length < specials.count()) {
+    fail(ErrorCode::kInvalidArgument, "max_length must be at least " +
+                                          std::to_string(specials.count()));
+  }
+  std::vector<EncoderTokenizer::SpannedToken> body = tokenizer.tokenize_with_offsets(text);
+  if (body.size() > max_length - specials.count()) body.resize(max_length - specials.count());
   EncodedText out;
-  auto push = [&](const WordPieceTokenizer::SpannedToken& token, bool special) {
+  auto push = [&](const EncoderTokenizer::SpannedToken& token, bool special) {
     out.ids.push_back(token.id);
     out.spans.push_back(token);
     out.special.push_back(special ? 1 : 0);
   };
-  push({tokenizer.cls_id(), 0, 0, 0}, true);
-  for (const auto& token : body) {
-    // A special token the text spells out literally ("[MASK]", "[UNK]") is
-    // the added token itself, not a word piece.
-    const std::string& name = tokenizer.id_to_token(token.id);
-    const bool literal = name.size() > 2 && name.front() == '[' && name.back() == ']' &&
-                         token.end - token.begin == name.size() &&
-                         text.compare(token.begin, name.size(), name) == 0;
-    push(token, literal);
-  }
-  push({tokenizer.sep_id(), 0, 0, 0}, true);
+  for (int32_t id : specials.prefix) push({id, 0, 0, 0}, true);
+  // A special token the text spells out literally ("[MASK]", "<unk>") is
+  // the added token itself, not a word piece.
+  for (const auto& token : body) push(token, tokenizer.is_literal_special(text, token));
+  for (int32_t id : specials.suffix) push({id, 0, 0, 0}, true);
   return out;
 }
 
 EncoderBatch encode_texts(const EncoderParts& parts, const std::vector<std::string>& texts) {
-  const size_t max_len = (size_t)parts.model->config().max_position_embeddings;
+  const size_t max_len = (size_t)parts.model->config().max_length();
   std::vector<std::vector<int32_t>> ids;
   ids.reserve(texts.size());
   for (const std::string& text : texts) ids.push_back(parts.tokenizer.encode(text, max_len));

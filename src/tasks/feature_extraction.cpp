@@ -1,5 +1,6 @@
 #include "tasks/feature_extraction.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -12,8 +13,9 @@ Pooling parse_pooling(const std::string& name) {
   if (name == "none") return Pooling::kNone;
   if (name == "mean") return Pooling::kMean;
   if (name == "cls") return Pooling::kCls;
+  if (name == "max") return Pooling::kMax;
   fail(ErrorCode::kInvalidArgument,
-       "unknown pooling '" + name + "' (expected 'none', 'mean' or 'cls')");
+       "unknown pooling '" + name + "' (expected 'none', 'mean', 'cls' or 'max')");
 }
 
 WeightFormat parse_dtype_option(const std::string& name) {
@@ -46,6 +48,20 @@ std::vector<float> mean_pool(const std::vector<float>& hidden, const std::vector
   return out;
 }
 
+std::vector<float> max_pool(const std::vector<float>& hidden, const std::vector<uint8_t>& mask,
+                            size_t batch, size_t seq, size_t dim) {
+  std::vector<float> out(batch * dim, -1e9f);
+  for (size_t b = 0; b < batch; ++b) {
+    float* o = &out[b * dim];
+    for (size_t s = 0; s < seq; ++s) {
+      if (!mask[b * seq + s]) continue;
+      const float* h = &hidden[(b * seq + s) * dim];
+      for (size_t d = 0; d < dim; ++d) o[d] = std::max(o[d], h[d]);
+    }
+  }
+  return out;
+}
+
 void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim) {
   for (size_t r = 0; r < rows; ++r) {
     float* v = data->data() + r * dim;
@@ -58,12 +74,11 @@ void l2_normalize_rows(std::vector<float>* data, size_t rows, size_t dim) {
 }
 
 std::unique_ptr<FeatureExtractor> FeatureExtractor::load(const std::string& config_json,
-                                                         const uint8_t* safetensors,
-                                                         size_t safetensors_size,
-                                                         const std::string& vocab_txt,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                          WeightFormat format) {
   return std::unique_ptr<FeatureExtractor>(new FeatureExtractor(
-      load_encoder_parts(config_json, safetensors, safetensors_size, vocab_txt, format)));
+      load_encoder_parts(config_json, weights, tokenizer_files, format)));
 }
 
 EncoderBatch FeatureExtractor::tokenize(const std::vector<std::string>& texts) const {
@@ -84,6 +99,9 @@ FeatureOutput FeatureExtractor::run(const std::vector<std::string>& texts, Pooli
       return out;
     case Pooling::kMean:
       out.data = mean_pool(hidden, batch.attention_mask, batch.batch, batch.seq, H);
+      break;
+    case Pooling::kMax:
+      out.data = max_pool(hidden, batch.attention_mask, batch.batch, batch.seq, H);
       break;
     case Pooling::kCls:
       out.data.resize(batch.batch * H);

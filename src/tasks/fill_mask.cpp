@@ -4,32 +4,35 @@
 
 #include "core/error.h"
 #include "tasks/scores.h"
-#include "tasks/wordpiece_text.h"
 
 namespace pf {
 
 std::unique_ptr<FillMasker> FillMasker::load(const std::string& config_json,
-                                             const uint8_t* safetensors, size_t safetensors_size,
-                                             const std::string& vocab_txt, WeightFormat format) {
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files, WeightFormat format) {
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<MaskedLMHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, vocab_txt, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = MaskedLMHead::load(config, file, format); });
   auto task = std::unique_ptr<FillMasker>(new FillMasker(std::move(parts), std::move(head)));
-  task->mask_id_ = task->parts_.tokenizer.token_to_id("[MASK]");
-  if (task->mask_id_ < 0) fail(ErrorCode::kCorruptModel, "vocab.txt has no [MASK] token");
+  const EncoderTokenizer& tok = task->parts_.tokenizer;
+  task->mask_id_ = tok.mask_id();
+  if (task->mask_id_ < 0) {
+    fail(ErrorCode::kCorruptModel, std::string(tok.source_name()) + " has no mask token");
+  }
   return task;
 }
 
 MaskLogits FillMasker::mask_logits(const std::string& text) const {
   MaskLogits out;
-  out.ids = parts_.tokenizer.encode(text, (size_t)parts_.model->config().max_position_embeddings);
+  out.ids = parts_.tokenizer.encode(text, (size_t)parts_.model->config().max_length());
   for (size_t i = 0; i < out.ids.size(); ++i) {
     if (out.ids[i] == mask_id_) out.mask_positions.push_back(i);
   }
   if (out.mask_positions.empty()) {
-    fail(ErrorCode::kInvalidArgument, "no mask token ([MASK]) found in the input");
+    fail(ErrorCode::kInvalidArgument,
+         "no mask token (" + parts_.tokenizer.mask_token() + ") found in the input");
   }
   const EncoderBatch batch = pad_batch({out.ids}, nullptr, parts_.tokenizer.pad_id());
   const std::vector<float> hidden = parts_.model->forward(batch);
@@ -46,7 +49,7 @@ MaskLogits FillMasker::mask_logits(const std::string& text) const {
 
 std::vector<std::vector<MaskPrediction>> FillMasker::predict(
     const MaskLogits& in, size_t top_k, const std::vector<std::string>& targets) const {
-  const WordPieceTokenizer& tok = parts_.tokenizer;
+  const EncoderTokenizer& tok = parts_.tokenizer;
   const size_t V = (size_t)parts_.model->config().vocab_size;
   std::vector<int32_t> target_ids;
   for (const std::string& target : targets) {
@@ -88,8 +91,8 @@ std::vector<std::vector<MaskPrediction>> FillMasker::predict(
       }
       // With several masks the other [MASK]s stay visible, so special tokens
       // are kept (transformers does the same).
-      p.sequence = decode_ids(tok, filled, single_mask);
-      p.token_str = decode_ids(tok, {p.token}, false);
+      p.sequence = tok.decode(filled, single_mask);
+      p.token_str = tok.decode({p.token}, false);
       row.push_back(std::move(p));
     }
     out.push_back(std::move(row));

@@ -28,10 +28,17 @@ struct MaskLogits {
 
 class FillMasker {
  public:
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<FillMasker> load(const std::string& config_json,
-                                          const uint8_t* safetensors, size_t safetensors_size,
-                                          const std::string& vocab_txt,
-                                          WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<FillMasker> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   // Fails (kInvalidArgument) when the text has no [MASK].
   MaskLogits mask_logits(const std::string& text) const;
@@ -47,7 +54,7 @@ class FillMasker {
 
   int32_t mask_id() const { return mask_id_; }
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   FillMasker(EncoderParts parts, std::unique_ptr<MaskedLMHead> head)

@@ -93,20 +93,19 @@ std::vector<QaAnswer> decode_answers(const std::string& context, const QaInput& 
 }
 
 std::unique_ptr<QuestionAnswerer> QuestionAnswerer::load(const std::string& config_json,
-                                                         const uint8_t* safetensors,
-                                                         size_t safetensors_size,
-                                                         const std::string& vocab_txt,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                          WeightFormat format) {
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<TokenLinearHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, vocab_txt, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = TokenLinearHead::load(config, file, "qa_outputs", 2); });
   return std::unique_ptr<QuestionAnswerer>(new QuestionAnswerer(std::move(parts), std::move(head)));
 }
 
 QaOptions QuestionAnswerer::resolve(QaOptions options) const {
-  const size_t positions = (size_t)parts_.model->config().max_position_embeddings;
+  const size_t positions = (size_t)parts_.model->config().max_length();
   if (options.max_seq_len == 0) options.max_seq_len = std::min<size_t>(384, positions);
   if (options.max_seq_len > positions) {
     fail(ErrorCode::kInvalidArgument, "max_seq_len " + std::to_string(options.max_seq_len) +
@@ -123,23 +122,25 @@ QaOptions QuestionAnswerer::resolve(QaOptions options) const {
 
 QaInput QuestionAnswerer::prepare(const std::string& question, const std::string& context,
                                   const QaOptions& options) const {
-  const WordPieceTokenizer& tok = parts_.tokenizer;
+  const EncoderTokenizer& tok = parts_.tokenizer;
+  const EncoderTokenizer::Specials& sp = tok.pair();
   std::vector<int32_t> q = tok.tokenize_ids(question);
   QaInput input;
   input.context_tokens = tok.tokenize_with_offsets(context);
-  // [CLS] question [SEP] window [SEP]; only the context is cut into windows.
-  if (q.size() + 3 >= options.max_seq_len) {
+  // prefix question middle window suffix ([CLS] q [SEP] window [SEP]); only
+  // the context is cut into windows.
+  if (q.size() + sp.count() >= options.max_seq_len) {
     fail(ErrorCode::kInvalidArgument, "the question has " + std::to_string(q.size()) +
                                           " tokens, leaving no room for the context in max_seq_len " +
                                           std::to_string(options.max_seq_len));
   }
-  const size_t room = options.max_seq_len - q.size() - 3;
+  const size_t room = options.max_seq_len - q.size() - sp.count();
   if (options.doc_stride >= room) {
     fail(ErrorCode::kInvalidArgument,
          "doc_stride " + std::to_string(options.doc_stride) +
              " must be smaller than the context window of " + std::to_string(room) + " tokens");
   }
-  const bool segments = parts_.model->config().type_vocab_size > 0;  // DistilBERT has none
+  const bool segments = parts_.model->config().type_vocab_size > 1;  // DistilBERT/RoBERTa: no
   const size_t n = input.context_tokens.size();
   for (size_t begin = 0;; begin += room - options.doc_stride) {
     const size_t end = std::min(n, begin + room);
@@ -149,11 +150,13 @@ QaInput QuestionAnswerer::prepare(const std::string& question, const std::string
       w.type_ids.push_back(segments ? type : 0);
       w.context_token.push_back(context_token);
     };
-    push(tok.cls_id(), 0, -1);
+    for (size_t i = 0; i < sp.prefix.size(); ++i) push(sp.prefix[i], sp.prefix_types[i], -1);
     for (int32_t id : q) push(id, 0, -1);
-    push(tok.sep_id(), 0, -1);
-    for (size_t i = begin; i < end; ++i) push(input.context_tokens[i].id, 1, (int32_t)i);
-    push(tok.sep_id(), 1, -1);
+    for (size_t i = 0; i < sp.middle.size(); ++i) push(sp.middle[i], sp.middle_types[i], -1);
+    for (size_t i = begin; i < end; ++i) {
+      push(input.context_tokens[i].id, sp.second_type, (int32_t)i);
+    }
+    for (size_t i = 0; i < sp.suffix.size(); ++i) push(sp.suffix[i], sp.suffix_types[i], -1);
     input.windows.push_back(std::move(w));
     if (end == n) break;
   }

@@ -1,4 +1,5 @@
-// question-answering (extractive): [CLS] question [SEP] context [SEP] ->
+// question-answering (extractive): [CLS] question [SEP] context [SEP]
+// (<s> question </s></s> context </s> for RoBERTa) ->
 // encoder -> qa_outputs (start, end logits) -> the best context span, as
 // transformers' QuestionAnsweringPipeline computes it:
 //  - a context longer than the window is split into overlapping windows
@@ -42,7 +43,7 @@ struct QaWindow {
 };
 
 struct QaInput {
-  std::vector<WordPieceTokenizer::SpannedToken> context_tokens;
+  std::vector<EncoderTokenizer::SpannedToken> context_tokens;
   std::vector<QaWindow> windows;
 };
 
@@ -54,11 +55,17 @@ std::vector<QaAnswer> decode_answers(const std::string& context, const QaInput& 
 
 class QuestionAnswerer {
  public:
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<QuestionAnswerer> load(const std::string& config_json,
-                                                const uint8_t* safetensors,
-                                                size_t safetensors_size,
-                                                const std::string& vocab_txt,
-                                                WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<QuestionAnswerer> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   // Fills in the defaults of options and checks them.
   QaOptions resolve(QaOptions options) const;
@@ -71,7 +78,7 @@ class QuestionAnswerer {
                             const QaOptions& options) const;
 
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   QuestionAnswerer(EncoderParts parts, std::unique_ptr<TokenLinearHead> head)

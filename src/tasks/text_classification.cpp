@@ -16,15 +16,14 @@ ScoreFunction parse_score_function(const std::string& name) {
 }
 
 std::unique_ptr<TextClassifier> TextClassifier::load(const std::string& config_json,
-                                                     const uint8_t* safetensors,
-                                                     size_t safetensors_size,
-                                                     const std::string& vocab_txt,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                      WeightFormat format) {
   const LabelConfig label_config = parse_label_config(config_json);
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<SequenceClassificationHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, vocab_txt, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = SequenceClassificationHead::load(config, file); });
   auto task = std::unique_ptr<TextClassifier>(new TextClassifier(std::move(parts), std::move(head)));
   task->labels_ = labels_for_head(label_config, task->head_->num_labels());

@@ -26,10 +26,17 @@ struct LabelScore {
 
 class TextClassifier {
  public:
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<TextClassifier> load(const std::string& config_json,
-                                              const uint8_t* safetensors, size_t safetensors_size,
-                                              const std::string& vocab_txt,
-                                              WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<TextClassifier> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   // Raw logits, [texts.size(), num_labels], one padded batch.
   std::vector<float> logits(const std::vector<std::string>& texts) const;
@@ -43,7 +50,7 @@ class TextClassifier {
   const std::vector<std::string>& labels() const { return labels_; }
   ScoreFunction default_function() const { return default_function_; }
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   TextClassifier(EncoderParts parts, std::unique_ptr<SequenceClassificationHead> head)

@@ -5,7 +5,6 @@
 #include "core/error.h"
 #include "tasks/label_config.h"
 #include "tasks/scores.h"
-#include "tasks/wordpiece_text.h"
 
 namespace pf {
 
@@ -29,8 +28,8 @@ struct Labelled {
   uint32_t start, end;
 };
 
-Labelled label_word(const std::vector<const PreEntity*>& word, Aggregation aggregation,
-                    const std::vector<std::string>& labels) {
+Labelled label_word(const EncoderTokenizer& tokenizer, const std::vector<const PreEntity*>& word,
+                    Aggregation aggregation, const std::vector<std::string>& labels) {
   const size_t n = labels.size();
   std::vector<std::string> pieces;
   for (const PreEntity* p : word) pieces.push_back(p->word);
@@ -58,7 +57,7 @@ Labelled label_word(const std::vector<const PreEntity*>& word, Aggregation aggre
     }
   }
   const size_t best = argmax(scores.data(), n);
-  return {labels[best], scores[best], -1, join_wordpieces(pieces), word.front()->start,
+  return {labels[best], scores[best], -1, tokenizer.tokens_to_string(pieces), word.front()->start,
           word.back()->end};
 }
 
@@ -69,7 +68,7 @@ std::pair<char, std::string> split_tag(const std::string& label) {
   return {'I', label};
 }
 
-TokenEntity close_group(const std::vector<Labelled>& group) {
+TokenEntity close_group(const EncoderTokenizer& tokenizer, const std::vector<Labelled>& group) {
   // The group's name is its first label after the first "-".
   const std::string& first = group.front().entity;
   const size_t dash = first.find('-');
@@ -82,13 +81,14 @@ TokenEntity close_group(const std::vector<Labelled>& group) {
   TokenEntity out;
   out.entity = dash == std::string::npos ? first : first.substr(dash + 1);
   out.score = (float)(sum / (double)group.size());
-  out.word = join_wordpieces(words);
+  out.word = tokenizer.tokens_to_string(words);
   out.start = group.front().start;
   out.end = group.back().end;
   return out;
 }
 
-std::vector<TokenEntity> group_entities(const std::vector<Labelled>& entities) {
+std::vector<TokenEntity> group_entities(const EncoderTokenizer& tokenizer,
+                                        const std::vector<Labelled>& entities) {
   std::vector<TokenEntity> groups;
   std::vector<Labelled> current;
   for (const Labelled& e : entities) {
@@ -96,13 +96,13 @@ std::vector<TokenEntity> group_entities(const std::vector<Labelled>& entities) {
       const auto tag = split_tag(e.entity);
       const auto last = split_tag(current.back().entity);
       if (!(tag.second == last.second && tag.first != 'B')) {
-        groups.push_back(close_group(current));
+        groups.push_back(close_group(tokenizer, current));
         current.clear();
       }
     }
     current.push_back(e);
   }
-  if (!current.empty()) groups.push_back(close_group(current));
+  if (!current.empty()) groups.push_back(close_group(tokenizer, current));
   return groups;
 }
 
@@ -118,7 +118,7 @@ Aggregation parse_aggregation(const std::string& name) {
                                         "' (expected 'none', 'simple', 'first', 'average' or 'max')");
 }
 
-std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenizer,
+std::vector<TokenEntity> group_token_entities(const EncoderTokenizer& tokenizer,
                                               const std::string& text, const EncodedText& tokens,
                                               const float* logits,
                                               const std::vector<std::string>& labels,
@@ -137,9 +137,7 @@ std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenize
     p.end = span.end;
     const std::string source = text.substr(span.begin, span.end - span.begin);
     p.word = tokenizer.id_to_token(tokens.ids[i]);
-    // WordPiece has a continuing-subword prefix, so a token is a subword when
-    // its string is not the text it covers ("##ing" vs "ing").
-    p.is_subword = utf8_length(p.word) != utf8_length(source);
+    p.is_subword = tokenizer.is_subword(text, span);
     if (tokens.ids[i] == tokenizer.unk_id()) {
       p.word = source;
       p.is_subword = false;
@@ -157,12 +155,12 @@ std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenize
     std::vector<const PreEntity*> word;
     for (const PreEntity& p : pre) {
       if (!word.empty() && !p.is_subword) {
-        labelled.push_back(label_word(word, aggregation, labels));
+        labelled.push_back(label_word(tokenizer, word, aggregation, labels));
         word.clear();
       }
       word.push_back(&p);
     }
-    if (!word.empty()) labelled.push_back(label_word(word, aggregation, labels));
+    if (!word.empty()) labelled.push_back(label_word(tokenizer, word, aggregation, labels));
   }
 
   std::vector<TokenEntity> entities;
@@ -171,7 +169,7 @@ std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenize
       entities.push_back({e.entity, e.score, e.index, e.word, e.start, e.end});
     }
   } else {
-    entities = group_entities(labelled);
+    entities = group_entities(tokenizer, labelled);
   }
   entities.erase(std::remove_if(entities.begin(), entities.end(),
                                 [&](const TokenEntity& e) {
@@ -183,15 +181,14 @@ std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenize
 }
 
 std::unique_ptr<TokenClassifier> TokenClassifier::load(const std::string& config_json,
-                                                       const uint8_t* safetensors,
-                                                       size_t safetensors_size,
-                                                       const std::string& vocab_txt,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                        WeightFormat format) {
   const LabelConfig label_config = parse_label_config(config_json);
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<TokenLinearHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, vocab_txt, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = TokenLinearHead::load(config, file, "classifier"); });
   auto task =
       std::unique_ptr<TokenClassifier>(new TokenClassifier(std::move(parts), std::move(head)));
@@ -201,7 +198,7 @@ std::unique_ptr<TokenClassifier> TokenClassifier::load(const std::string& config
 
 EncodedText TokenClassifier::encode(const std::string& text) const {
   return encode_with_offsets(parts_.tokenizer, text,
-                             (size_t)parts_.model->config().max_position_embeddings);
+                             (size_t)parts_.model->config().max_length());
 }
 
 std::vector<std::vector<float>> TokenClassifier::logits(

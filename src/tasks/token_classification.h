@@ -30,7 +30,7 @@ struct TokenEntity {
 // The post-processing alone: one text's tokens and logits [ids.size(),
 // labels.size()] -> entities, dropping those whose label/group is in
 // ignore_labels.
-std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenizer,
+std::vector<TokenEntity> group_token_entities(const EncoderTokenizer& tokenizer,
                                               const std::string& text, const EncodedText& tokens,
                                               const float* logits,
                                               const std::vector<std::string>& labels,
@@ -39,10 +39,17 @@ std::vector<TokenEntity> group_token_entities(const WordPieceTokenizer& tokenize
 
 class TokenClassifier {
  public:
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<TokenClassifier> load(const std::string& config_json,
-                                               const uint8_t* safetensors, size_t safetensors_size,
-                                               const std::string& vocab_txt,
-                                               WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<TokenClassifier> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   EncodedText encode(const std::string& text) const;
   // Logits per text, [tokens, num_labels] each (padding dropped); one batch.
@@ -53,7 +60,7 @@ class TokenClassifier {
 
   const std::vector<std::string>& labels() const { return labels_; }
   const EncoderModel& model() const { return *parts_.model; }
-  const WordPieceTokenizer& tokenizer() const { return parts_.tokenizer; }
+  const EncoderTokenizer& tokenizer() const { return parts_.tokenizer; }
 
  private:
   TokenClassifier(EncoderParts parts, std::unique_ptr<TokenLinearHead> head)

@@ -40,15 +40,14 @@ ZeroShotResult rank_zero_shot(const std::vector<float>& logits, size_t num_label
 }
 
 std::unique_ptr<ZeroShotClassifier> ZeroShotClassifier::load(const std::string& config_json,
-                                                             const uint8_t* safetensors,
-                                                             size_t safetensors_size,
-                                                             const std::string& vocab_txt,
+                                const std::vector<WeightShard>& weights,
+                                const TokenizerFiles& tokenizer_files,
                                                              WeightFormat format) {
   const LabelConfig label_config = parse_label_config(config_json);
   const EncoderConfig config = parse_encoder_config(config_json);
   std::unique_ptr<SequenceClassificationHead> head;
   EncoderParts parts = load_encoder_parts(
-      config_json, safetensors, safetensors_size, vocab_txt, format,
+      config_json, weights, tokenizer_files, format,
       [&](const SafetensorsFile& file) { head = SequenceClassificationHead::load(config, file); });
   auto task = std::unique_ptr<ZeroShotClassifier>(
       new ZeroShotClassifier(std::move(parts), std::move(head)));
@@ -87,25 +86,29 @@ std::vector<std::string> ZeroShotClassifier::hypotheses(
 
 std::vector<float> ZeroShotClassifier::pair_logits(
     const std::string& text, const std::vector<std::string>& hypotheses) const {
-  const WordPieceTokenizer& tok = parts_.tokenizer;
-  const size_t max_len = (size_t)parts_.model->config().max_position_embeddings;
-  const bool segments = parts_.model->config().type_vocab_size > 0;
+  const EncoderTokenizer& tok = parts_.tokenizer;
+  const size_t max_len = (size_t)parts_.model->config().max_length();
+  const bool segments = parts_.model->config().type_vocab_size > 1;
+  const EncoderTokenizer::Specials& sp = tok.pair();
   const std::vector<int32_t> premise = tok.tokenize_ids(text);
   std::vector<std::vector<int32_t>> ids, types;
   for (const std::string& h : hypotheses) {
     const std::vector<int32_t> hyp = tok.tokenize_ids(h);
-    if (hyp.size() + 3 >= max_len) {
+    if (hyp.size() + sp.count() >= max_len) {
       fail(ErrorCode::kInvalidArgument, "the hypothesis '" + h + "' is too long for the model");
     }
     // Only the text is truncated (truncation="only_first").
-    const size_t keep = std::min(premise.size(), max_len - hyp.size() - 3);
-    std::vector<int32_t> row = {tok.cls_id()};
+    const size_t keep = std::min(premise.size(), max_len - hyp.size() - sp.count());
+    std::vector<int32_t> row = sp.prefix, type = sp.prefix_types;
     row.insert(row.end(), premise.begin(), premise.begin() + (long)keep);
-    row.push_back(tok.sep_id());
-    std::vector<int32_t> type(row.size(), 0);
+    row.insert(row.end(), sp.middle.begin(), sp.middle.end());
+    type.resize(row.size() - sp.middle.size(), 0);
+    type.insert(type.end(), sp.middle_types.begin(), sp.middle_types.end());
     row.insert(row.end(), hyp.begin(), hyp.end());
-    row.push_back(tok.sep_id());
-    type.resize(row.size(), segments ? 1 : 0);
+    type.resize(row.size(), sp.second_type);
+    row.insert(row.end(), sp.suffix.begin(), sp.suffix.end());
+    type.insert(type.end(), sp.suffix_types.begin(), sp.suffix_types.end());
+    if (!segments) type.assign(row.size(), 0);
     ids.push_back(std::move(row));
     types.push_back(std::move(type));
   }

@@ -32,11 +32,17 @@ ZeroShotResult rank_zero_shot(const std::vector<float>& logits, size_t num_label
 
 class ZeroShotClassifier {
  public:
+  // `weights`: model.safetensors, or the shards its index lists.
   static std::unique_ptr<ZeroShotClassifier> load(const std::string& config_json,
-                                                  const uint8_t* safetensors,
-                                                  size_t safetensors_size,
-                                                  const std::string& vocab_txt,
-                                                  WeightFormat format = WeightFormat::kF32);
+                                  const std::vector<WeightShard>& weights,
+                                  const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32);
+  static std::unique_ptr<ZeroShotClassifier> load(const std::string& config_json, const uint8_t* safetensors,
+                                  size_t safetensors_size, const TokenizerFiles& tokenizer_files,
+                                  WeightFormat format = WeightFormat::kF32) {
+    return load(config_json, {WeightShard{"model.safetensors", safetensors, safetensors_size}},
+                tokenizer_files, format);
+  }
 
   // "{}" in the template is replaced by each label.
   std::vector<std::string> hypotheses(const std::vector<std::string>& candidates,

@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const pf::Error&) {
   }
 
-  static const pf::WordPieceTokenizer tok = pf::WordPieceTokenizer::from_vocab_txt(
-      "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\nb\n##b\n##a\nthe\n,\n.\n\xc3\xa9\n\xe4\xb8\x80\n##s\n");
+  static const pf::EncoderTokenizer tok = pf::EncoderTokenizer::load(std::string(
+      "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\nb\n##b\n##a\nthe\n,\n.\n\xc3\xa9\n\xe4\xb8\x80\n##s\n"));
   const auto is_boundary = [&](uint32_t at) {
     return at == input.size() || (at < input.size() && (static_cast<unsigned char>(input[at]) & 0xC0) != 0x80);
   };
@@ -48,6 +48,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::vector<int32_t> ids;
   for (size_t i = 0; i < size; ++i) ids.push_back((int32_t)data[i] - 8);
-  (void)pf::decode_ids(tok, ids, (size & 1) != 0);
+  (void)tok.decode(ids, (size & 1) != 0);
   return 0;
 }

@@ -62,7 +62,7 @@ export interface ProgressEvent {
   status: ProgressStatus;
   /** The model as given to pipeline() ('files' for a file map). */
   name: string;
-  /** config.json | model.safetensors | vocab.txt (absent on 'ready'). */
+  /** config.json | model.safetensors | a shard | tokenizer.json | vocab.txt ... (absent on 'ready'). */
   file?: string;
   /** Bytes received so far. */
   loaded?: number;
@@ -77,7 +77,11 @@ export interface ProgressEvent {
 
 export type ModelFile = ArrayBuffer | Uint8Array | Blob | string;
 
-/** In-memory model: file name -> contents. Needs config.json, model.safetensors, vocab.txt. */
+/**
+ * In-memory model: file name -> contents. Encoders need config.json, the
+ * weights (model.safetensors, or model.safetensors.index.json + its shards)
+ * and a tokenizer (tokenizer.json [+ tokenizer_config.json], or vocab.txt).
+ */
 export type ModelFiles = Record<string, ModelFile>;
 
 export interface PipelineOptions {
@@ -93,9 +97,13 @@ export interface PipelineOptions {
 }
 
 export interface FeatureExtractionOptions {
-  /** Default 'none' (per-token states, [batch, seq, hidden]), like Transformers.js. */
-  pooling?: 'none' | 'mean' | 'cls';
-  /** L2-normalise each output row. Default false. */
+  /**
+   * Default: a sentence-transformers model's Pooling module (modules.json +
+   * 1_Pooling/config.json: cls / mean / max), else 'none' (per-token states,
+   * [batch, seq, hidden]), like Transformers.js.
+   */
+  pooling?: 'none' | 'mean' | 'cls' | 'max';
+  /** L2-normalise each output row. Default: true when modules.json has a Normalize module, else false. */
   normalize?: boolean;
   /** Rejects this call with ABORTED if it is still waiting when aborted. */
   signal?: AbortSignal;

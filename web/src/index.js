@@ -23,6 +23,13 @@ import { TokenClassificationPipeline } from './pipelines/token-classification.js
 import { ZeroShotClassificationPipeline } from './pipelines/zero-shot-classification.js';
 import { Tensor } from './tensor.js';
 import {
+  ENCODER_FILES,
+  SENTENCE_TRANSFORMERS_FILES,
+  checkEncoderFiles,
+  encoderShardNames,
+  sentenceTransformersDefaults,
+} from './encoder-files.js';
+import {
   IS_NODE,
   loadModelFiles,
   makeEmitter,
@@ -96,8 +103,11 @@ export const env = {
 const TASKS = {
   'feature-extraction': {
     adapter: 'feature-extraction',
-    required: ['config.json', 'model.safetensors', 'vocab.txt'],
-    optional: [],
+    required: ENCODER_FILES.required,
+    optional: [...ENCODER_FILES.optional, ...SENTENCE_TRANSFORMERS_FILES],
+    check: checkEncoderFiles,
+    moreFiles: encoderShardNames,
+    pageState: sentenceTransformersDefaults,
     Pipeline: FeatureExtractionPipeline,
   },
   // Several layouts: fetch what exists, then check one is complete.
@@ -126,8 +136,9 @@ const TASKS = {
       ['zero-shot-classification', ZeroShotClassificationPipeline],
     ]).map(([task, Pipeline]) => [task, {
       adapter: task,
-      required: ['config.json', 'model.safetensors', 'vocab.txt'],
-      optional: [],
+      ...ENCODER_FILES,
+      check: checkEncoderFiles,
+      moreFiles: encoderShardNames,
       Pipeline,
     }]),
   ),
@@ -290,6 +301,14 @@ export async function pipeline(task, model, options = {}) {
     env, emit, signal, required: spec.required, optional: spec.optional,
   });
   spec.check?.(files.files, files.where);
+  // Files named by the first round's files (a sharded checkpoint's shards).
+  const more = spec.moreFiles ? spec.moreFiles(files.files) : [];
+  if (more.length) {
+    const extra = await loadModelFiles(source, { env, emit, signal, required: more });
+    Object.assign(files.files, extra.files);
+    Object.assign(files.sizes, extra.sizes);
+    files.owned = files.owned && extra.owned;
+  }
   const pageState = spec.pageState ? spec.pageState(files.files) : {};
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);

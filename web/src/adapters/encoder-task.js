@@ -3,17 +3,37 @@
 // code), and turning the runtime's UTF-8 byte offsets into string indices.
 import { PocketformerError } from '../errors.js';
 import { requireFile, textOf } from './files.js';
+import { encoderShardNames } from '../encoder-files.js';
 
 /**
- * Loads `Class` (an Embind task class with a static load) from config.json,
- * model.safetensors and vocab.txt.
+ * What an encoder's runtime class loads from: config.json text; the weights
+ * (model.safetensors bytes, or [{name, bytes}] per shard of a sharded
+ * checkpoint); the tokenizer (tokenizer.json with tokenizer_config.json, or
+ * vocab.txt text when there is no tokenizer.json).
+ * @param {Record<string, Uint8Array>} files
+ */
+export function encoderInputs(files) {
+  const config = textOf(requireFile(files, 'config.json'));
+  const shards = encoderShardNames(files);
+  const weights = shards.length
+    ? shards.map((name) => ({ name, bytes: requireFile(files, name) }))
+    : requireFile(files, 'model.safetensors');
+  const tokenizer = files['tokenizer.json']
+    ? {
+        tokenizerJson: textOf(files['tokenizer.json']),
+        tokenizerConfig: files['tokenizer_config.json'] ? textOf(files['tokenizer_config.json']) : undefined,
+      }
+    : textOf(requireFile(files, 'vocab.txt'));
+  return { config, weights, tokenizer };
+}
+
+/**
+ * Loads `Class` (an Embind task class with a static load) from the model files.
  * @param {any} Class @param {Record<string, Uint8Array>} files @param {{dtype?: string}} options
  */
 export function loadEncoderTask(Class, files, options) {
-  const config = textOf(requireFile(files, 'config.json'));
-  const weights = requireFile(files, 'model.safetensors');
-  const vocab = textOf(requireFile(files, 'vocab.txt'));
-  return Class.load(config, weights, vocab, options.dtype || 'f32');
+  const { config, weights, tokenizer } = encoderInputs(files);
+  return Class.load(config, weights, tokenizer, options.dtype || 'f32');
 }
 
 /** @param {unknown} value @param {string} what */

@@ -2,21 +2,18 @@
 // Runs where the wasm module lives (worker or in-thread); validates what the
 // page sent, since the page may be another origin's code.
 import { PocketformerError } from '../errors.js';
-import { requireFile, textOf } from './files.js';
+import { loadEncoderTask } from './encoder-task.js';
 
-const POOLINGS = new Set(['mean', 'cls', 'none']);
+const POOLINGS = new Set(['mean', 'cls', 'max', 'none']);
 
 export const featureExtraction = {
   /**
    * @param {any} Module
-   * @param {Record<string, Uint8Array>} files config.json, model.safetensors, vocab.txt
+   * @param {Record<string, Uint8Array>} files config.json, weights, tokenizer (see encoderInputs)
    * @param {{dtype?: string}} options
    */
   load(Module, files, options) {
-    const config = textOf(requireFile(files, 'config.json'));
-    const weights = requireFile(files, 'model.safetensors');
-    const vocab = textOf(requireFile(files, 'vocab.txt'));
-    const fe = Module.FeatureExtractor.load(config, weights, vocab, options.dtype || 'f32');
+    const fe = loadEncoderTask(Module.FeatureExtractor, files, options);
     const hiddenSize = fe.hiddenSize();
     return {
       info: { hiddenSize, maxLength: fe.maxLength() },
@@ -36,7 +33,7 @@ export const featureExtraction = {
           if (!POOLINGS.has(pooling)) {
             throw new PocketformerError(
               'INVALID_ARGUMENT',
-              `pooling must be 'mean', 'cls' or 'none' (got ${JSON.stringify(pooling)})`,
+              `pooling must be 'mean', 'cls', 'max' or 'none' (got ${JSON.stringify(pooling)})`,
             );
           }
           if (list.length === 0) {
@@ -48,7 +45,7 @@ export const featureExtraction = {
           const out = fe.run(list, pooling, !!normalize);
           return { data: out.data, dims: Array.from(out.dims, Number) };
         },
-        /** @returns {Int32Array} token ids, [CLS] ... [SEP] */
+        /** @returns {Int32Array} token ids with the special tokens ([CLS] ... [SEP], <s> ... </s>) */
         tokenize({ text }) {
           if (typeof text !== 'string') {
             throw new PocketformerError('INVALID_ARGUMENT', 'tokenize() needs a string');

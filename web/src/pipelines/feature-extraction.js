@@ -3,11 +3,14 @@ import { PocketformerError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { Pipeline } from './base.js';
 
-const POOLINGS = new Set(['mean', 'cls', 'none']);
+const POOLINGS = new Set(['mean', 'cls', 'max', 'none']);
 
 export class FeatureExtractionPipeline extends Pipeline {
   constructor(state) {
     const self = /** @type {any} */ (super(state));
+    // A sentence-transformers model's Pooling / Normalize modules
+    // (modules.json): the defaults when a call does not say.
+    self._poolingDefaults = state.poolingDefaults || {};
     self.tokenizer = {
       /** @param {string} text @returns {Promise<number[]>} ids, [CLS] ... [SEP] */
       encode: (text) =>
@@ -19,11 +22,12 @@ export class FeatureExtractionPipeline extends Pipeline {
 
   /**
    * @param {string|string[]} input
-   * @param {{pooling?: 'none'|'mean'|'cls', normalize?: boolean, signal?: AbortSignal}} [options]
+   * @param {{pooling?: 'none'|'mean'|'cls'|'max', normalize?: boolean, signal?: AbortSignal}} [options]
    */
   _call(input, options = {}) {
-    const pooling = options.pooling ?? 'none';
-    const normalize = !!options.normalize;
+    const defaults = this._poolingDefaults;
+    const pooling = options.pooling ?? defaults.pooling ?? 'none';
+    const normalize = !!(options.normalize ?? defaults.normalize);
     const texts = typeof input === 'string' ? [input] : input;
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
       return Promise.reject(
@@ -34,7 +38,7 @@ export class FeatureExtractionPipeline extends Pipeline {
       return Promise.reject(
         new PocketformerError(
           'INVALID_ARGUMENT',
-          `pooling must be 'mean', 'cls' or 'none' (got ${JSON.stringify(pooling)})`,
+          `pooling must be 'mean', 'cls', 'max' or 'none' (got ${JSON.stringify(pooling)})`,
         ),
       );
     }
