@@ -11,6 +11,7 @@
 #include "tokenizers/normalizers.h"
 #include "tokenizers/post_processors.h"
 #include "tokenizers/pre_tokenizers.h"
+#include "tokenizers/unigram.h"
 #include "tokenizers/utf8_text.h"
 #include "tokenizers/wordpiece_model.h"
 
@@ -31,10 +32,12 @@ std::unique_ptr<TokenizerModel> make_model(const json& j) {
   if (type.empty()) {  // files written before "type" was serialized
     if (json_find(j, "merges")) type = "BPE";
     else if (json_find(j, "max_input_chars_per_word")) type = "WordPiece";
+    else if (const json* v = json_find(j, "vocab"); v && v->is_array()) type = "Unigram";
   }
   if (type == "BPE") return BpeModel::from_json(j);
   if (type == "WordPiece") return WordPieceModel::from_json(j);
-  if (type == "Unigram" || type == "WordLevel") {
+  if (type == "Unigram") return UnigramModel::from_json(j);
+  if (type == "WordLevel") {
     fail(ErrorCode::kUnsupported, "tokenizer.json: model type '" + type + "' is not supported by this loader");
   }
   fail(ErrorCode::kUnsupported, "tokenizer.json: unknown model type '" + type + "'");

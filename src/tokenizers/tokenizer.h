@@ -1,5 +1,5 @@
 // A Hugging Face tokenizer.json pipeline: added/special tokens, normalizer,
-// pre-tokenizer, model (BPE, WordPiece), post-processor, decoder, plus
+// pre-tokenizer, model (BPE, WordPiece, Unigram), post-processor, decoder, plus
 // truncation and padding. Produces what transformers' fast tokenizers do
 // (ids, type ids, masks, offsets into the original string).
 //

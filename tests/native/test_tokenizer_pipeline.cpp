@@ -247,14 +247,16 @@ TEST_CASE("hostile tokenizer.json files fail with a coded error naming the part"
   CHECK(load_error("[]") == ErrorCode::kCorruptModel);
   CHECK(load_error("{}") == ErrorCode::kCorruptModel);
   CHECK(load_error(with("normalizer", {{"type", "Foo"}})) == ErrorCode::kUnsupported);
-  CHECK(load_error(with("normalizer", {{"type", "Precompiled"}, {"precompiled_charsmap", ""}})) == ErrorCode::kUnsupported);
+  CHECK(load_error(with("normalizer", {{"type", "Precompiled"}, {"precompiled_charsmap", ""}})) == ErrorCode::kCorruptModel);
+  CHECK(load_error(with("normalizer", {{"type", "Precompiled"}, {"precompiled_charsmap", nullptr}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("pre_tokenizer", {{"type", "Split"}, {"pattern", {{"Regex", "(?<=x)"}}}})) == ErrorCode::kUnsupported);
   CHECK(load_error(with("pre_tokenizer", {{"type", "Split"}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("decoder", {{"type", "CTC"}})) == ErrorCode::kUnsupported);
   CHECK(load_error(with("post_processor", {{"type", "TemplateProcessing"}, {"single", 3}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("added_tokens", "x")) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("added_tokens", json::array({{{"id", -1}, {"content", "a"}}}))) == ErrorCode::kCorruptModel);
-  CHECK(load_error(with("model", {{"type", "Unigram"}})) == ErrorCode::kUnsupported);
+  CHECK(load_error(with("model", {{"type", "Unigram"}})) == ErrorCode::kCorruptModel);  // no vocab
+  CHECK(load_error(with("model", {{"type", "WordLevel"}})) == ErrorCode::kUnsupported);
   CHECK(load_error(with("model", {{"type", "BPE"}, {"vocab", {{"a", 0}}}, {"merges", {"a b"}}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("model", {{"type", "BPE"}, {"vocab", {{"a", 0}, {"b", 0}}}, {"merges", json::array()}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("model", {{"type", "BPE"}, {"vocab", {{"a", "x"}}}, {"merges", json::array()}})) == ErrorCode::kCorruptModel);
