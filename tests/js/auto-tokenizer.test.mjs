@@ -93,6 +93,23 @@ test('AutoTokenizer: tokenizer(texts, {padding, truncation, text_pair}) gives in
   assert.deepEqual(decoded, refs.map((r) => bertRef.decode(r, { skip_special_tokens: true })));
 });
 
+test('AutoTokenizer: return_overflowing_tokens gives stride-overlapping windows of the whole text', async (t) => {
+  if (skipWithoutBert(t)) return;
+  const texts = ['short', 'the quick brown fox jumps over the lazy dog and keeps running far away'];
+  const out = await bert(texts, { truncation: true, max_length: 8, stride: 2, return_overflowing_tokens: true, padding: true, return_tensor: false });
+  const full = bertRef.encode(texts[1], { add_special_tokens: false }).ids;
+  const rows = out.input_ids.filter((_, r) => out.overflow_to_sample_mapping[r] === 1);
+  assert.deepEqual(out.overflow_to_sample_mapping.slice(0, 2), [0, 1]);
+  assert.ok(rows.length > 2);
+  // Each window: [CLS] 6 tokens [SEP]; each starts 4 (= 6 - stride) tokens after the previous.
+  const pad = bertRef.encode('[PAD]', { add_special_tokens: false }).ids[0];
+  rows.forEach((row, k) => {
+    const body = row.slice(1).filter((id) => id !== pad).slice(0, -1);
+    assert.deepEqual(body, full.slice(4 * k, 4 * k + 6), `window ${k}`);
+  });
+  assert.equal(4 * (rows.length - 1) + 6 >= full.length && 4 * (rows.length - 2) + 6 < full.length, true);
+});
+
 test('AutoTokenizer: a file map with only vocab.txt (+ tokenizer_config.json) matches the tokenizer.json', async (t) => {
   if (skipWithoutBert(t)) return;
   const vocab = fs.readFileSync(path.join(TESTDATA, '..', '..', '..', 'shared', 'fixtures', 'tokenizers', 'bert-base-uncased', 'vocab.txt'));

@@ -334,6 +334,10 @@ export interface TokenizerCallOptions {
    *  Unset with a max_length: truncates (longest_first), as transformers does. */
   truncation?: boolean | 'longest_first' | 'only_first' | 'only_second';
   max_length?: number;
+  /** With return_overflowing_tokens: tokens each window shares with the previous one. */
+  stride?: number;
+  /** Truncated texts give every window (stride-overlapping) as a row of its own. */
+  return_overflowing_tokens?: boolean;
   pad_to_multiple_of?: number;
   padding_side?: 'left' | 'right';
   truncation_side?: 'left' | 'right';
@@ -352,6 +356,8 @@ export interface TokenizerOutput {
   attention_mask: Tensor | number[][];
   token_type_ids?: Tensor | number[][];
   offset_mapping?: [number, number][][];
+  /** With return_overflowing_tokens: the text index of each row. */
+  overflow_to_sample_mapping?: number[];
 }
 
 /**

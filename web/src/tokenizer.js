@@ -74,7 +74,8 @@ export class PreTrainedTokenizer extends Pipeline {
 
   /**
    * tokenizer(texts, {text_pair, add_special_tokens, padding, truncation,
-   * max_length, return_tensor, return_offsets_mapping}) ->
+   * max_length, stride, return_overflowing_tokens, return_tensor,
+   * return_offsets_mapping}) ->
    * {input_ids, attention_mask, token_type_ids} as int64 [batch, length] Tensors
    * (number[][] with return_tensor: false; plus offset_mapping: [start, end]
    * UTF-16 pairs per text when asked).
@@ -96,12 +97,23 @@ export class PreTrainedTokenizer extends Pipeline {
     const {
       signal, text_pair: _pair, return_offsets_mapping: offsets, return_token_type_ids, return_tensor = true, ...rest
     } = options;
-    return this._run('encodeBatch', { texts, pairs, options: rest }, signal).then((rows) => {
+    return this._run('encodeBatch', { texts, pairs, options: rest }, signal).then((encodings) => {
+      // With return_overflowing_tokens every window is a row of its own, and
+      // overflow_to_sample_mapping says which text it came from (as transformers).
+      const rows = [];
+      const sampleOf = [];
+      encodings.forEach((e, i) => {
+        for (const row of [e, ...(rest.return_overflowing_tokens ? e.overflowing || [] : [])]) {
+          rows.push(row);
+          sampleOf.push(i);
+        }
+      });
       const field = return_tensor
         ? (name) => int64Tensor(rows, name)
         : (name) => rows.map((r) => Array.from(r[name]));
       const out = { input_ids: field('ids'), attention_mask: field('attentionMask') };
       if (return_token_type_ids !== false) out.token_type_ids = field('typeIds');
+      if (rest.return_overflowing_tokens) out.overflow_to_sample_mapping = sampleOf;
       if (offsets) {
         out.offset_mapping = rows.map((r) =>
           Array.from({ length: r.ids.length }, (_, k) => [r.offsets[2 * k], r.offsets[2 * k + 1]]));

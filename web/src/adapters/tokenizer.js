@@ -19,6 +19,7 @@ function encodeOptions(o, defaults) {
     if (typeof o.truncation === 'string') out.truncation = o.truncation;
     if (o.stride) out.stride = o.stride;
   }
+  if (o.return_overflowing_tokens) out.returnOverflowing = true;
   if (o.truncation_side) out.truncationSide = o.truncation_side;
   if (o.padding === true || o.padding === 'longest') out.padding = 'longest';
   else if (o.padding === 'max_length') {
