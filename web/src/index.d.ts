@@ -399,7 +399,7 @@ export interface PreTrainedTokenizer {
 }
 
 /** For instanceof checks; tokenizers are made by AutoTokenizer.from_pretrained(). */
-export const PreTrainedTokenizer: { prototype: PreTrainedTokenizer };
+export const PreTrainedTokenizer: { prototype: PreTrainedTokenizer; [Symbol.hasInstance](value: unknown): value is PreTrainedTokenizer };
 
 export const AutoTokenizer: {
   /**
