@@ -64,6 +64,9 @@ fi
 # tokenizer.json files: GPT-2 / BERT converted from the fixtures (when
 # present) and hand-built ones exercising the other pipeline components.
 $PY tests/reference/make_tokenizer_json.py --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/tokenizers"
+# Unigram tokenizer.json files (Precompiled charsmap normalizer, Metaspace)
+# converted from sentencepiece's test models as transformers converts them.
+$PY tests/reference/spm_to_tokenizer_json.py --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/tokenizers"
 # Task checkpoints (heads) for BERT and DistilBERT, with their references.
 for arch in bert distilbert; do
   for head in seq-cls multi-label nli token-cls qa mlm; do

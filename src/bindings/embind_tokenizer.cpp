@@ -13,6 +13,8 @@
 // addSpecialTokens, maxLength, truncation ('longest_first' | 'only_first' |
 // 'only_second'), truncationSide ('right' | 'left'), stride, padding (false |
 // 'longest' | 'max_length' | true = 'longest'), padLength, padToMultipleOf,
+// returnOverflowing (then truncated encodings carry `overflowing`: the other
+// windows, stride tokens overlapping, as encodings of the same shape),
 // paddingSide, padId, padTypeId, padToken. Errors are thrown as JS Errors
 // with a `code` (CORRUPT_MODEL, UNSUPPORTED, INVALID_ARGUMENT, ...).
 #include <emscripten/bind.h>
@@ -92,6 +94,7 @@ pf::EncodeOptions parse_options(const pf::Tokenizer& tok, const val& o) {
   opts.add_special_tokens = opt_bool(o, "addSpecialTokens", opts.add_special_tokens);
   opts.max_length = (size_t)opt_number(o, "maxLength", (double)opts.max_length);
   opts.stride = (size_t)opt_number(o, "stride", (double)opts.stride);
+  opts.return_overflowing = opt_bool(o, "returnOverflowing", opts.return_overflowing);
   const std::string trunc = opt_string(o, "truncation", "");
   if (trunc == "longest_first") opts.truncation = pf::EncodeOptions::Truncation::kLongestFirst;
   else if (trunc == "only_first") opts.truncation = pf::EncodeOptions::Truncation::kOnlyFirst;
@@ -136,6 +139,11 @@ val encoding_to_js(const pf::Encoding& e, const std::string& text, const std::st
   out.set("specialTokensMask", typed_array(e.special_tokens_mask));
   out.set("sequenceIds", typed_array(e.sequence_ids));
   out.set("offsets", typed_array(offsets));
+  if (!e.overflowing.empty()) {
+    val windows = val::array();
+    for (const pf::Encoding& w : e.overflowing) windows.call<void>("push", encoding_to_js(w, text, pair));
+    out.set("overflowing", windows);
+  }
   return out;
 }
 

@@ -20,6 +20,9 @@ struct Encoding {
   std::vector<int32_t> special_tokens_mask;  // 1 for tokens added by post-processing
   std::vector<int32_t> attention_mask;       // 0 for padding
   std::vector<int32_t> sequence_ids;         // 0 / 1 for the first / second text, -1 otherwise
+  // The other windows when truncation was asked to return overflowing tokens
+  // (EncodeOptions::return_overflowing), each post-processed and padded.
+  std::vector<Encoding> overflowing;
 
   size_t size() const { return ids.size(); }
   void push(int32_t id, std::string token, Span offset, int32_t type_id, int32_t special,
@@ -38,6 +41,15 @@ struct Encoding {
            other.special_tokens_mask[i], other.sequence_ids[i]);
       attention_mask.back() = other.attention_mask[i];
     }
+  }
+  // Tokens [begin, end) (no overflowing).
+  Encoding slice(size_t begin, size_t end) const {
+    Encoding out;
+    for (size_t i = begin; i < end && i < size(); ++i) {
+      out.push(ids[i], tokens[i], offsets[i], type_ids[i], special_tokens_mask[i], sequence_ids[i]);
+      out.attention_mask.back() = attention_mask[i];
+    }
+    return out;
   }
   void truncate(size_t n) {
     if (n >= size()) return;

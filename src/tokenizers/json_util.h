@@ -15,6 +15,8 @@ std::string json_string(const nlohmann::json& j, const char* key, const std::str
 std::string json_string_or(const nlohmann::json& j, const char* key, const std::string& fallback,
                            const std::string& ctx);
 int64_t json_int(const nlohmann::json& j, const char* key, int64_t fallback, const std::string& ctx);
+// A base64 string field, decoded (standard alphabet, '=' padding required).
+std::string json_base64(const nlohmann::json& j, const char* key, const std::string& ctx);
 // The "type" field of a component object.
 std::string json_type(const nlohmann::json& j, const std::string& ctx);
 

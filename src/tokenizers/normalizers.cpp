@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "tokenizers/json_util.h"
+#include "tokenizers/precompiled_charsmap.h"
 #include "tokenizers/regex.h"
 #include "tokenizers/utf8_text.h"
 
@@ -189,8 +190,9 @@ class PrependNormalizer : public Normalizer {
   void normalize(NormalizedString* s) const override {
     if (s->text.empty()) return;
     NormalizedString out;
-    const Span first{s->align[0].begin, s->align[0].begin};
-    out.push_bytes(prepend_, first);
+    // As tokenizers' NormalizedString::prepend: the added text shares the
+    // first character's span.
+    out.push_bytes(prepend_, s->align[0]);
     out.text += s->text;
     out.align.insert(out.align.end(), s->align.begin(), s->align.end());
     *s = std::move(out);
@@ -213,8 +215,10 @@ class ReplaceNormalizer : public Normalizer {
     for (const Span& m : matches) {
       out.text.append(s->text, pos, m.begin - pos);
       out.align.insert(out.align.end(), s->align.begin() + pos, s->align.begin() + m.begin);
-      // The replacement takes the whole matched range's original span.
-      out.push_bytes(content_, s->original_span(m.begin, m.end));
+      // As tokenizers' NormalizedString::replace: the match is removed and
+      // the content inserted after it, so it takes the span of the match's
+      // last character (an empty match: the position before it).
+      out.push_bytes(content_, m.end > m.begin ? s->align[m.end - 1] : s->original_span(m.begin, m.end));
       pos = m.end;
     }
     out.text.append(s->text, pos, std::string::npos);
@@ -225,6 +229,57 @@ class ReplaceNormalizer : public Normalizer {
  private:
   Pattern pattern_;
   std::string content_;
+};
+
+// SentencePiece's charsmap rules as Hugging Face applies them
+// (PrecompiledCharsmap::normalize_hf), with offsets following HF's
+// NormalizedString::transform: a character that takes an input character's
+// place keeps that character's span, an inserted one the span of the input
+// character before it, and dropped characters lose theirs.
+class PrecompiledNormalizer : public Normalizer {
+ public:
+  // A missing, null or empty charsmap is malformed, as tokenizers reads it.
+  explicit PrecompiledNormalizer(const json& j) {
+    const std::string bytes = json_base64(j, "precompiled_charsmap", "Precompiled");
+    map_ = PrecompiledCharsmap::parse(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  }
+  void normalize(NormalizedString* s) const override {
+    if (map_.empty() || s->text.empty()) return;
+    std::string text;
+    std::vector<int32_t> changes;
+    map_.normalize_hf(s->text, &text, nullptr, &changes);
+    if (text == s->text) return;  // HF leaves an unmodified string (and its alignment) alone
+    std::vector<Span> in_spans;  // one per input character (s->text is valid UTF-8)
+    for (size_t pos = 0; pos < s->text.size();) {
+      uint32_t len = 0;
+      utf8::decode(s->text, pos, &len);
+      in_spans.push_back(s->align[pos]);
+      pos += len;
+    }
+    const Span start{s->align[0].begin, s->align[0].begin};
+    NormalizedString out;
+    size_t next = 0;  // the next input character to take a place from
+    size_t k = 0;     // output character index
+    for (size_t pos = 0; pos < text.size(); ++k) {
+      uint32_t len = 0;
+      utf8::decode(text, pos, &len);
+      const int32_t change = k < changes.size() ? changes[k] : 0;
+      Span span;
+      if (change > 0) {
+        span = next > 0 ? in_spans[std::min(next, in_spans.size()) - 1] : start;
+      } else {
+        span = next < in_spans.size() ? in_spans[next]
+                                      : Span{in_spans.back().end, in_spans.back().end};
+        next += 1 + (size_t)(-change);
+      }
+      out.push_bytes(std::string_view(text).substr(pos, len), span);
+      pos += len;
+    }
+    *s = std::move(out);
+  }
+
+ private:
+  PrecompiledCharsmap map_;
 };
 
 class SequenceNormalizer : public Normalizer {
@@ -351,10 +406,7 @@ std::unique_ptr<Normalizer> make_normalizer(const json& j) {
   if (type == "Prepend") return std::make_unique<PrependNormalizer>(j);
   if (type == "Replace") return std::make_unique<ReplaceNormalizer>(j);
   if (type == "Sequence") return std::make_unique<SequenceNormalizer>(j);
-  if (type == "Precompiled") {
-    fail(ErrorCode::kUnsupported,
-         "tokenizer.json: normalizer 'Precompiled' (SentencePiece charsmap) is not supported yet");
-  }
+  if (type == "Precompiled") return std::make_unique<PrecompiledNormalizer>(j);
   fail(ErrorCode::kUnsupported, "tokenizer.json: unknown normalizer type '" + type + "'");
 }
 

@@ -1,5 +1,5 @@
 // tokenizer.json "normalizer" stage: BertNormalizer, NFC/NFD/NFKC/NFKD,
-// Lowercase, StripAccents, Replace, Prepend, Strip, Sequence. Each rewrites a
+// Lowercase, StripAccents, Replace, Prepend, Strip, Precompiled, Sequence. Each rewrites a
 // NormalizedString in place, keeping every byte aligned to the original.
 #pragma once
 

@@ -200,7 +200,9 @@ class MetaspacePreTokenizer : public PreTokenizer {
       // The check is on the text after ' ' -> replacement.
       const bool starts_with_rep =
           p.text[0] == ' ' || p.text.compare(0, replacement_utf8_.size(), replacement_utf8_) == 0;
-      if (prepend && !starts_with_rep) q.push_bytes(replacement_utf8_, {p.align[0].begin, p.align[0].begin});
+      // As tokenizers' NormalizedString::prepend: the added character shares
+      // the first character's span.
+      if (prepend && !starts_with_rep) q.push_bytes(replacement_utf8_, p.align[0]);
       for (size_t i = 0; i < p.text.size(); ++i) {
         if (p.text[i] == ' ') q.push_bytes(replacement_utf8_, p.align[i]);
         else {

@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "tokenizers/sentencepiece_vocab.h"
 
@@ -112,13 +114,32 @@ void PrecompiledCharsmap::normalize(std::string_view text, std::string* out,
 }
 
 void PrecompiledCharsmap::normalize_hf(std::string_view text, std::string* out,
-                                       std::vector<uint32_t>* to_orig) const {
+                                       std::vector<uint32_t>* to_orig,
+                                       std::vector<int32_t>* changes) const {
   out->clear();
   if (to_orig) to_orig->clear();
+  if (changes) changes->clear();
   static const std::string_view kReplacementChar = "\xEF\xBF\xBD";
-  const auto emit = [&](std::string_view piece, size_t orig) {
+  const auto count_chars = [](std::string_view s) {
+    size_t n = 0;
+    for (const char c : s) n += ((uint8_t)c & 0xC0) != 0x80;
+    return n;
+  };
+  // piece replaces old_chars input characters. As HF's replace(): the new
+  // characters take the old ones' places; extra new ones are insertions
+  // (+1 on the last ones), missing ones are a negative change on the last
+  // character recorded so far, even one from an earlier cluster.
+  const auto emit = [&](std::string_view piece, size_t orig, size_t old_chars) {
     out->append(piece.data(), piece.size());
     if (to_orig) to_orig->insert(to_orig->end(), piece.size(), (uint32_t)orig);
+    if (!changes) return;
+    const size_t new_chars = count_chars(piece);
+    changes->insert(changes->end(), new_chars, 0);
+    if (new_chars > old_chars) {
+      std::fill(changes->end() - (std::ptrdiff_t)(new_chars - old_chars), changes->end(), 1);
+    } else if (new_chars < old_chars && !changes->empty()) {
+      changes->back() -= (int32_t)(old_chars - new_chars);
+    }
   };
   // Character boundaries first (an invalid byte is a one-byte U+FFFD), then
   // grapheme clusters over them.
@@ -161,11 +182,11 @@ void PrecompiledCharsmap::normalize_hf(std::string_view text, std::string* out,
     std::string_view replacement;
     const bool all_valid = chars[i].cp >= 0;  // an invalid byte is always its own cluster
     if (all_valid && end - begin < 6 && match_first(text.substr(begin, end - begin), &replacement) > 0) {
-      emit(replacement, begin);
+      emit(replacement, begin, j - i);
     } else {
       for (size_t k = i; k < j; ++k) {
         const std::string_view c = char_text(chars[k]);
-        emit(match_first(c, &replacement) > 0 ? replacement : c, chars[k].begin);
+        emit(match_first(c, &replacement) > 0 ? replacement : c, chars[k].begin, 1);
       }
     }
     i = j;

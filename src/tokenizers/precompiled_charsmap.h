@@ -37,7 +37,12 @@ class PrecompiledCharsmap {
   // a prefix of it (the first, shortest rule: HF's transform()), otherwise
   // each of its characters is replaced by its first matching rule or kept.
   // Invalid UTF-8 bytes become U+FFFD. to_orig as for normalize().
-  void normalize_hf(std::string_view text, std::string* out, std::vector<uint32_t>* to_orig) const;
+  // changes, if given, gets HF's alignment edit per output character (what
+  // its replace() records for NormalizedString::transform): 0 = takes the
+  // next input character's place, 1 = inserted, -n = takes the next input
+  // character's place and drops n more after it.
+  void normalize_hf(std::string_view text, std::string* out, std::vector<uint32_t>* to_orig,
+                    std::vector<int32_t>* changes = nullptr) const;
   // HF's transform(): the first (shortest) rule matching a prefix of text,
   // stopping at a NUL byte; returns its length or 0.
   size_t match_first(std::string_view text, std::string_view* replacement) const;

@@ -11,6 +11,7 @@
 #include "tokenizers/normalizers.h"
 #include "tokenizers/post_processors.h"
 #include "tokenizers/pre_tokenizers.h"
+#include "tokenizers/unigram.h"
 #include "tokenizers/utf8_text.h"
 #include "tokenizers/wordpiece_model.h"
 
@@ -31,10 +32,12 @@ std::unique_ptr<TokenizerModel> make_model(const json& j) {
   if (type.empty()) {  // files written before "type" was serialized
     if (json_find(j, "merges")) type = "BPE";
     else if (json_find(j, "max_input_chars_per_word")) type = "WordPiece";
+    else if (const json* v = json_find(j, "vocab"); v && v->is_array()) type = "Unigram";
   }
   if (type == "BPE") return BpeModel::from_json(j);
   if (type == "WordPiece") return WordPieceModel::from_json(j);
-  if (type == "Unigram" || type == "WordLevel") {
+  if (type == "Unigram") return UnigramModel::from_json(j);
+  if (type == "WordLevel") {
     fail(ErrorCode::kUnsupported, "tokenizer.json: model type '" + type + "' is not supported by this loader");
   }
   fail(ErrorCode::kUnsupported, "tokenizer.json: unknown model type '" + type + "'");
@@ -344,11 +347,36 @@ void truncate_one(Encoding* e, size_t keep, bool left) {
     e->truncate(keep);
     return;
   }
-  Encoding kept;
-  for (size_t i = e->size() - keep; i < e->size(); ++i) {
-    kept.push(e->ids[i], e->tokens[i], e->offsets[i], e->type_ids[i], e->special_tokens_mask[i], e->sequence_ids[i]);
+  *e = e->slice(e->size() - keep, e->size());
+}
+
+// tokenizers' Encoding::truncate: windows of keep tokens, each starting
+// keep - stride after the previous (from the end when truncating left),
+// until one reaches the other end; the first is what the encoding keeps.
+std::vector<Encoding> overflow_windows(const Encoding& e, size_t keep, size_t stride, bool left) {
+  std::vector<Encoding> out;
+  const size_t n = e.size();
+  if (keep >= n) return {e};
+  if (keep == 0) return {Encoding(), e};
+  if (stride >= keep) {
+    fail(ErrorCode::kInvalidArgument, "stride " + std::to_string(stride) + " must be below the " +
+                                          std::to_string(keep) + " tokens a window of this sequence keeps");
   }
-  *e = std::move(kept);
+  const size_t step = keep - stride;
+  if (!left) {
+    for (size_t start = 0;; start += step) {
+      const size_t stop = std::min(start + keep, n);
+      out.push_back(e.slice(start, stop));
+      if (stop == n) break;
+    }
+  } else {
+    for (size_t stop = n;; stop -= std::min(step, stop)) {
+      const size_t start = stop > keep ? stop - keep : 0;
+      out.push_back(e.slice(start, stop));
+      if (start == 0) break;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -358,6 +386,7 @@ Encoding Tokenizer::encode(std::string_view text, const std::string_view* pair,
   Encoding a = encode_sequence(text, 0);
   Encoding b;
   if (pair) b = encode_sequence(*pair, 1);
+  size_t keep_a = a.size(), keep_b = b.size();
   if (o.max_length > 0) {
     const size_t added = (o.add_special_tokens && post_processor_) ? post_processor_->added_tokens(pair != nullptr) : 0;
     if (o.max_length < added) {
@@ -373,34 +402,58 @@ Encoding Tokenizer::encode(std::string_view text, const std::string_view* pair,
           fail(ErrorCode::kInvalidArgument, "truncation only_second needs a text pair");
         }
         if (remove > a.size()) fail(ErrorCode::kInvalidArgument, "the first sequence is too short to truncate to max_length");
-        truncate_one(&a, a.size() - remove, o.truncate_left);
+        keep_a = a.size() - remove;
       } else if (o.truncation == EncodeOptions::Truncation::kOnlySecond) {
         if (remove > b.size()) fail(ErrorCode::kInvalidArgument, "the second sequence is too short to truncate to max_length");
-        truncate_one(&b, b.size() - remove, o.truncate_left);
+        keep_b = b.size() - remove;
       } else {
         // longest_first: the shorter sequence keeps everything it can of
         // half the room; ties give the first sequence the odd token.
-        size_t keep_a, keep_b;
         const size_t half = target / 2;
         if (std::min(a.size(), b.size()) <= half) {
           if (a.size() <= b.size()) {
-            keep_a = a.size();
             keep_b = target - keep_a;
           } else {
-            keep_b = b.size();
             keep_a = target - keep_b;
           }
         } else {
           keep_a = target - half;
           keep_b = half;
         }
-        truncate_one(&a, keep_a, o.truncate_left);
-        truncate_one(&b, keep_b, o.truncate_left);
       }
     }
   }
-  Encoding out = post_processor_ ? post_processor_->process(std::move(a), pair ? &b : nullptr, o.add_special_tokens)
-                                 : concat_encodings(std::move(a), pair ? &b : nullptr);
+  if (!o.return_overflowing) {
+    truncate_one(&a, keep_a, o.truncate_left);
+    truncate_one(&b, keep_b, o.truncate_left);
+    return finish(std::move(a), pair ? &b : nullptr, o);
+  }
+  std::vector<Encoding> wa = overflow_windows(a, keep_a, o.stride, o.truncate_left);
+  std::vector<Encoding> wb = pair ? overflow_windows(b, keep_b, o.stride, o.truncate_left) : std::vector<Encoding>{};
+  // tokenizers' Encoding::merge_with order: each overflow of the first text
+  // with the second's kept part, then with each of its overflows; then the
+  // first's kept part with each overflow of the second.
+  std::vector<Encoding> overflowing;
+  for (size_t i = 1; i < wa.size(); ++i) {
+    if (!pair) {
+      overflowing.push_back(finish(wa[i], nullptr, o));
+      continue;
+    }
+    overflowing.push_back(finish(wa[i], &wb[0], o));
+    for (size_t j = 1; j < wb.size(); ++j) overflowing.push_back(finish(wa[i], &wb[j], o));
+  }
+  for (size_t j = 1; j < wb.size(); ++j) overflowing.push_back(finish(wa[0], &wb[j], o));
+  Encoding out = finish(std::move(wa[0]), pair ? &wb[0] : nullptr, o);
+  out.overflowing = std::move(overflowing);
+  // tokenizers pads a single encoding's windows to its own length.
+  if (o.padding == EncodeOptions::Padding::kLongest) pad(&out, out.size(), o);
+  return out;
+}
+
+// Post-processing and per-encoding padding of one (truncated) text or pair.
+Encoding Tokenizer::finish(Encoding a, Encoding* b, const EncodeOptions& o) const {
+  Encoding out = post_processor_ ? post_processor_->process(std::move(a), b, o.add_special_tokens)
+                                 : concat_encodings(std::move(a), b);
   if (o.padding == EncodeOptions::Padding::kMaxLength) {
     pad(&out, o.pad_length ? o.pad_length : o.max_length, o);
   } else if (o.padding == EncodeOptions::Padding::kLongest) {
@@ -410,6 +463,7 @@ Encoding Tokenizer::encode(std::string_view text, const std::string_view* pair,
 }
 
 void Tokenizer::pad(Encoding* e, size_t length, const EncodeOptions& o) const {
+  for (Encoding& window : e->overflowing) pad(&window, length, o);  // as tokenizers' Encoding::pad
   if (o.pad_to_multiple_of > 0 && length % o.pad_to_multiple_of != 0) {
     length += o.pad_to_multiple_of - length % o.pad_to_multiple_of;
   }

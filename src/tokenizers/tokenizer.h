@@ -1,5 +1,5 @@
 // A Hugging Face tokenizer.json pipeline: added/special tokens, normalizer,
-// pre-tokenizer, model (BPE, WordPiece), post-processor, decoder, plus
+// pre-tokenizer, model (BPE, WordPiece, Unigram), post-processor, decoder, plus
 // truncation and padding. Produces what transformers' fast tokenizers do
 // (ids, type ids, masks, offsets into the original string).
 //
@@ -35,6 +35,10 @@ struct EncodeOptions {
   Truncation truncation = Truncation::kLongestFirst;
   bool truncate_left = false;
   size_t stride = 0;  // overlap between overflowing windows
+  // Keep what truncation cuts as Encoding::overflowing windows of the same
+  // length, each overlapping the previous by stride tokens (tokenizers'
+  // Encoding::truncate; transformers' return_overflowing_tokens).
+  bool return_overflowing = false;
 
   // Padding: to max_length (pad_to_max_length) or, in encode_batch, to the
   // longest encoding; then up to a multiple of pad_to_multiple_of.
@@ -95,6 +99,7 @@ class Tokenizer {
   void split_added(const struct NormalizedString& s, bool normalized_tokens,
                    std::vector<Section>* out) const;
   void pad(Encoding* e, size_t length, const EncodeOptions& options) const;
+  Encoding finish(Encoding a, Encoding* b, const EncodeOptions& options) const;
   void finish_added_tokens();
 
   std::unique_ptr<TokenizerModel> model_;

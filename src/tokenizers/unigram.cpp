@@ -1,7 +1,12 @@
 #include "tokenizers/unigram.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "tokenizers/json_util.h"
 
 namespace pf {
 
@@ -18,8 +23,8 @@ UnigramModel::UnigramModel(std::shared_ptr<const SentencePieceVocab> vocab, bool
   for (size_t id = 0; id < vocab_->size(); ++id) {
     min_score_all_ = std::min(min_score_all_, (double)vocab_->score((int32_t)id));
     const SpmPieceType type = vocab_->type((int32_t)id);
-    if (type != SpmPieceType::kNormal && type != SpmPieceType::kUserDefined &&
-        type != SpmPieceType::kUnused) {
+    if (flavor_ != Flavor::kHuggingFace && type != SpmPieceType::kNormal &&
+        type != SpmPieceType::kUserDefined && type != SpmPieceType::kUnused) {
       continue;
     }
     int32_t node = 0;
@@ -67,13 +72,14 @@ std::vector<SpmSegment> UnigramModel::viterbi(std::string_view text, PathScore u
       const int32_t id = node_piece_[node];
       if (id < 0) continue;
       const SpmPieceType type = vocab.type(id);
-      if (type == SpmPieceType::kUnused) continue;
+      if (type == SpmPieceType::kUnused && flavor_ != Flavor::kHuggingFace) continue;
       const size_t length = end - start;
       // As sentencepiece: its score is a conditional whose user-defined arm
       // is double (length * max_score - 0.1), so every candidate path score
       // is summed and compared in double, then stored back as float.
       const double score = type == SpmPieceType::kUserDefined ? (double)(length * max_score) - 0.1
-                                                              : (double)vocab.score(id);
+                           : exact_scores_.empty()            ? (double)vocab.score(id)
+                                                              : exact_scores_[(size_t)id];
       const double candidate = score + score_here;
       Best& target = best[end];
       if (target.starts_at < 0 || candidate > target.score) {
@@ -105,7 +111,83 @@ std::vector<SpmSegment> UnigramModel::segment(std::string_view text) const {
 }
 
 void UnigramModel::tokenize(std::string_view piece, std::vector<ModelToken>* out) const {
-  vocab_->emit(segment(piece), piece, byte_fallback_, out);
+  if (flavor_ == Flavor::kHuggingFace) {
+    emit_hf(segment(piece), piece, out);
+  } else {
+    vocab_->emit(segment(piece), piece, byte_fallback_, out);
+  }
+}
+
+void UnigramModel::emit_hf(const std::vector<SpmSegment>& segments, std::string_view text,
+                           std::vector<ModelToken>* out) const {
+  const int32_t unk = vocab_->unk_id();
+  for (size_t i = 0; i < segments.size();) {
+    if (segments[i].id != unk) {
+      out->push_back({segments[i].id, segments[i].begin, segments[i].end});
+      ++i;
+      continue;
+    }
+    // A run of unknown characters is one string; tokenizers looks it up as
+    // a piece first, then as <0xXX> byte pieces, then gives unk.
+    const uint32_t begin = segments[i].begin;
+    while (i < segments.size() && segments[i].id == unk) ++i;
+    const uint32_t end = segments[i - 1].end;
+    const std::string_view run = text.substr(begin, end - begin);
+    if (const int32_t id = vocab_->piece_to_id(run); id >= 0) {
+      out->push_back({id, begin, end});
+      continue;
+    }
+    bool all_bytes = byte_fallback_;
+    for (size_t k = 0; all_bytes && k < run.size(); ++k) all_bytes = vocab_->byte_piece_id((uint8_t)run[k]) >= 0;
+    if (!all_bytes) {
+      out->push_back({unk, begin, end});
+      continue;
+    }
+    for (const char c : run) out->push_back({vocab_->byte_piece_id((uint8_t)c), begin, end});
+  }
+}
+
+std::unique_ptr<UnigramModel> UnigramModel::from_json(const nlohmann::json& j) {
+  const nlohmann::json& list = json_at(j, "vocab", "Unigram model");
+  if (!list.is_array()) fail(ErrorCode::kCorruptModel, "tokenizer.json: Unigram vocab is not a list");
+  if (list.empty()) fail(ErrorCode::kCorruptModel, "tokenizer.json: Unigram vocab is empty");
+  const int64_t unk_id = json_int(j, "unk_id", -1, "Unigram model");
+  if (unk_id < 0) fail(ErrorCode::kUnsupported, "tokenizer.json: Unigram model without an unk_id");
+  if ((size_t)unk_id >= list.size()) fail(ErrorCode::kCorruptModel, "tokenizer.json: Unigram unk_id is outside the vocab");
+  std::vector<std::string> pieces;
+  std::vector<float> scores;
+  std::vector<double> exact_scores;
+  std::vector<int32_t> types;
+  pieces.reserve(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    const nlohmann::json& item = list[i];
+    if (!item.is_array() || item.size() != 2 || !item[0].is_string() || !item[1].is_number()) {
+      fail(ErrorCode::kCorruptModel, "tokenizer.json: Unigram vocab entry " + std::to_string(i) +
+                                         " is not [piece, score]");
+    }
+    pieces.push_back(item[0].get<std::string>());
+    const double score = item[1].get<double>();
+    if (!std::isfinite(score)) {
+      fail(ErrorCode::kCorruptModel, "tokenizer.json: Unigram score of entry " + std::to_string(i) + " is not finite");
+    }
+    scores.push_back((float)score);
+    exact_scores.push_back(score);
+    // Types only mark what tokenizers looks up by name: unk, and <0xXX>
+    // pieces for byte fallback. Every piece stays matchable (kHuggingFace).
+    const std::string& p = pieces.back();
+    const bool byte_piece = p.size() == 6 && p.compare(0, 3, "<0x") == 0 && p[5] == '>' &&
+                            std::isxdigit((unsigned char)p[3]) && std::isxdigit((unsigned char)p[4]) &&
+                            !std::islower((unsigned char)p[3]) && !std::islower((unsigned char)p[4]);
+    types.push_back((int64_t)i == unk_id ? (int32_t)SpmPieceType::kUnknown
+                    : byte_piece         ? (int32_t)SpmPieceType::kByte
+                                         : (int32_t)SpmPieceType::kNormal);
+  }
+  auto vocab = std::make_shared<SentencePieceVocab>(std::move(pieces), std::move(scores), std::move(types));
+  auto model = std::make_unique<UnigramModel>(std::move(vocab), json_bool(j, "byte_fallback", false, "Unigram model"),
+                                              Flavor::kHuggingFace);
+  model->exact_scores_ = std::move(exact_scores);
+  model->min_score_all_ = *std::min_element(model->exact_scores_.begin(), model->exact_scores_.end());
+  return model;
 }
 
 }  // namespace pf

@@ -1,7 +1,7 @@
 // libFuzzer: input = tokenizer.json text, a NUL byte, then text to encode.
 // The JSON part is parsed (malformed files must fail with pf::Error only);
 // the text is encoded (alone and as a pair, with truncation and padding) and
-// decoded through it and through fixed byte-level and WordPiece tokenizers,
+// decoded through it and through fixed byte-level BPE and Unigram tokenizers,
 // so arbitrary bytes (invalid UTF-8 included) reach every pipeline stage.
 // Checks: ids within the vocabulary, offsets inside the input, masks sized.
 #include <cstddef>
@@ -31,6 +31,21 @@ const char* kFixedJson = R"({
   "model": {"type": "BPE", "unk_token": "?", "fuse_unk": true, "byte_fallback": true,
             "vocab": {"?": 0, "a": 1, "b": 2, "_": 3, "<0x41>": 4, "ab": 7, "_a": 8},
             "merges": ["a b", "_ a"]}})";
+
+// Unigram with byte fallback and unknown runs, T5-style normalizers and Metaspace.
+const char* kFixedUnigramJson = R"({
+  "added_tokens": [{"id": 1, "content": "</s>", "special": true}],
+  "normalizer": {"type": "Sequence", "normalizers": [{"type": "Strip", "strip_left": false, "strip_right": true},
+                 {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": "\u2581"}]},
+  "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true},
+  "post_processor": {"type": "TemplateProcessing",
+     "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+     "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 0}}],
+     "special_tokens": {"</s>": {"id": "</s>", "ids": [1], "tokens": ["</s>"]}}},
+  "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": true},
+  "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": true,
+            "vocab": [["<unk>", 0], ["</s>", 0], ["\u2581", -2], ["a", -3], ["b", -3.5], ["ab", -4],
+                      ["\u2581ab", -4.5], ["<0x41>", -9], ["<0xC3>", -9], ["<0xA9>", -9]]}})";
 
 void exercise(const pf::Tokenizer& tok, const std::string& text) {
   const std::string_view pair = std::string_view(text).substr(text.size() / 2);
@@ -64,8 +79,10 @@ void exercise(const pf::Tokenizer& tok, const std::string& text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const pf::Tokenizer fixed = pf::Tokenizer::from_json(kFixedJson);
+  static const pf::Tokenizer fixed_unigram = pf::Tokenizer::from_json(kFixedUnigramJson);
   const std::string input(reinterpret_cast<const char*>(data), size);
   exercise(fixed, input);
+  exercise(fixed_unigram, input);
   const size_t split = input.find('\0');
   if (split == std::string::npos) return 0;
   try {

@@ -247,14 +247,16 @@ TEST_CASE("hostile tokenizer.json files fail with a coded error naming the part"
   CHECK(load_error("[]") == ErrorCode::kCorruptModel);
   CHECK(load_error("{}") == ErrorCode::kCorruptModel);
   CHECK(load_error(with("normalizer", {{"type", "Foo"}})) == ErrorCode::kUnsupported);
-  CHECK(load_error(with("normalizer", {{"type", "Precompiled"}, {"precompiled_charsmap", ""}})) == ErrorCode::kUnsupported);
+  CHECK(load_error(with("normalizer", {{"type", "Precompiled"}, {"precompiled_charsmap", ""}})) == ErrorCode::kCorruptModel);
+  CHECK(load_error(with("normalizer", {{"type", "Precompiled"}, {"precompiled_charsmap", nullptr}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("pre_tokenizer", {{"type", "Split"}, {"pattern", {{"Regex", "(?<=x)"}}}})) == ErrorCode::kUnsupported);
   CHECK(load_error(with("pre_tokenizer", {{"type", "Split"}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("decoder", {{"type", "CTC"}})) == ErrorCode::kUnsupported);
   CHECK(load_error(with("post_processor", {{"type", "TemplateProcessing"}, {"single", 3}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("added_tokens", "x")) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("added_tokens", json::array({{{"id", -1}, {"content", "a"}}}))) == ErrorCode::kCorruptModel);
-  CHECK(load_error(with("model", {{"type", "Unigram"}})) == ErrorCode::kUnsupported);
+  CHECK(load_error(with("model", {{"type", "Unigram"}})) == ErrorCode::kCorruptModel);  // no vocab
+  CHECK(load_error(with("model", {{"type", "WordLevel"}})) == ErrorCode::kUnsupported);
   CHECK(load_error(with("model", {{"type", "BPE"}, {"vocab", {{"a", 0}}}, {"merges", {"a b"}}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("model", {{"type", "BPE"}, {"vocab", {{"a", 0}, {"b", 0}}}, {"merges", json::array()}})) == ErrorCode::kCorruptModel);
   CHECK(load_error(with("model", {{"type", "BPE"}, {"vocab", {{"a", "x"}}}, {"merges", json::array()}})) == ErrorCode::kCorruptModel);
@@ -265,4 +267,43 @@ TEST_CASE("hostile tokenizer.json files fail with a coded error naming the part"
   } catch (const pf::Error& e) {
     CHECK(std::string(e.what()).find("Nope") != std::string::npos);
   }
+}
+
+TEST_CASE("overflowing windows: stride overlap, both directions, pairs, padding", "[tokenizer]") {
+  // vocab: [PAD]0 [UNK]1 [CLS]2 [SEP]3 [MASK]4 a5 b6 c7 d8 e9 f10 g11 h12
+  const pf::Tokenizer tok = pf::Tokenizer::from_vocab_txt("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\nb\nc\nd\ne\nf\ng\nh\n");
+  auto windows = [](const pf::Encoding& e) {
+    std::vector<std::vector<int32_t>> out = {e.ids};
+    for (const pf::Encoding& w : e.overflowing) out.push_back(w.ids);
+    return out;
+  };
+  pf::EncodeOptions o;
+  o.max_length = 5;  // [CLS] + 3 + [SEP]
+  o.stride = 1;
+  o.return_overflowing = true;
+  // 7 tokens in windows of 3 starting every 2 (tokenizers' Encoding::truncate).
+  CHECK(windows(tok.encode("a b c d e f g", nullptr, o)) ==
+        std::vector<std::vector<int32_t>>{{2, 5, 6, 7, 3}, {2, 7, 8, 9, 3}, {2, 9, 10, 11, 3}});
+  o.truncate_left = true;  // from the end
+  CHECK(windows(tok.encode("a b c d e f g", nullptr, o)) ==
+        std::vector<std::vector<int32_t>>{{2, 9, 10, 11, 3}, {2, 7, 8, 9, 3}, {2, 5, 6, 7, 3}});
+  o.truncate_left = false;
+  o.return_overflowing = false;  // without it: the first window only
+  CHECK(windows(tok.encode("a b c d e f g", nullptr, o)) == std::vector<std::vector<int32_t>>{{2, 5, 6, 7, 3}});
+  // A pair, only_second (question answering): the question in every window;
+  // the same as tokenizers gives.
+  o.return_overflowing = true;
+  o.max_length = 8;
+  o.truncation = pf::EncodeOptions::Truncation::kOnlySecond;
+  const std::string_view context = "c d e f g h";
+  CHECK(windows(tok.encode("a b", &context, o)) ==
+        std::vector<std::vector<int32_t>>{{2, 5, 6, 3, 7, 8, 9, 3}, {2, 5, 6, 3, 9, 10, 11, 3}, {2, 5, 6, 3, 11, 12, 3}});
+  // Padding reaches every window.
+  o.padding = pf::EncodeOptions::Padding::kMaxLength;
+  const pf::Encoding padded = tok.encode("a b", &context, o);
+  CHECK(padded.overflowing.back().ids == std::vector<int32_t>{2, 5, 6, 3, 11, 12, 3, 0});
+  CHECK(padded.overflowing.back().attention_mask == std::vector<int32_t>{1, 1, 1, 1, 1, 1, 1, 0});
+  // A stride as long as a window cannot advance.
+  o.stride = 3;
+  CHECK_THROWS_AS(tok.encode("a b", &context, o), pf::Error);
 }

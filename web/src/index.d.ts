@@ -110,9 +110,10 @@ export interface FeatureExtractionOptions {
 }
 
 export class Tensor {
-  constructor(data: Float32Array, dims: number[]);
-  readonly type: 'float32';
-  data: Float32Array;
+  constructor(data: Float32Array | BigInt64Array, dims: number[], type?: 'float32' | 'int64');
+  /** 'float32' for model outputs; 'int64' (BigInt64Array) for token ids and masks. */
+  readonly type: 'float32' | 'int64';
+  data: Float32Array | BigInt64Array;
   /** [batch, hidden] when pooled; [batch, seq, hidden] for pooling 'none'. */
   dims: number[];
   readonly size: number;
@@ -400,6 +401,98 @@ export function pipeline(
   options?: PipelineOptions,
 ): Promise<FeatureExtractionPipeline | TextClassificationPipeline | TokenClassificationPipeline |
   QuestionAnsweringPipeline | FillMaskPipeline | ZeroShotClassificationPipeline | TextGenerationPipeline>;
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+export interface TokenizerCallOptions {
+  /** A second text per text (sentence pairs: token_type_ids 1 where the template says). */
+  text_pair?: string | string[] | null;
+  /** Default true. */
+  add_special_tokens?: boolean;
+  /** true / 'longest': to the longest text; 'max_length': to max_length. Default false. */
+  padding?: boolean | 'longest' | 'max_length';
+  /** true: cut to max_length (or tokenizer_config.json's model_max_length); or a strategy name.
+   *  Unset with a max_length: truncates (longest_first), as transformers does. */
+  truncation?: boolean | 'longest_first' | 'only_first' | 'only_second';
+  max_length?: number;
+  /** With return_overflowing_tokens: tokens each window shares with the previous one. */
+  stride?: number;
+  /** Truncated texts give every window (stride-overlapping) as a row of its own. */
+  return_overflowing_tokens?: boolean;
+  pad_to_multiple_of?: number;
+  padding_side?: 'left' | 'right';
+  truncation_side?: 'left' | 'right';
+  /** Default true. */
+  return_token_type_ids?: boolean;
+  /** Default true (int64 Tensors); false gives number[][]. */
+  return_tensor?: boolean;
+  /** Also return offset_mapping: [start, end] UTF-16 indices into each text per token. */
+  return_offsets_mapping?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface TokenizerOutput {
+  /** int64 [batch, length] (number[][] with return_tensor: false). */
+  input_ids: Tensor | number[][];
+  attention_mask: Tensor | number[][];
+  token_type_ids?: Tensor | number[][];
+  offset_mapping?: [number, number][][];
+  /** With return_overflowing_tokens: the text index of each row. */
+  overflow_to_sample_mapping?: number[];
+}
+
+/**
+ * A tokenizer from AutoTokenizer.from_pretrained(). It runs where the
+ * pipelines run (the worker by default), so every method returns a Promise.
+ */
+export interface PreTrainedTokenizer {
+  (text: string | string[], options?: TokenizerCallOptions): Promise<TokenizerOutput>;
+  readonly model: string;
+  readonly info: { /** 'tokenizer.json' or 'vocab.txt' */ format: string; /** where the files came from */ source: string; vocabSize: number; modelMaxLength: number | null; worker?: boolean; [key: string]: unknown };
+  /** tokenizer_config.json's chat template, or null. */
+  readonly chat_template: string | null;
+  readonly model_max_length: number | null;
+  /** Special tokens named in tokenizer_config.json and present in the vocabulary. */
+  readonly bos_token?: string;
+  readonly eos_token?: string;
+  readonly unk_token?: string;
+  readonly sep_token?: string;
+  readonly pad_token?: string;
+  readonly cls_token?: string;
+  readonly mask_token?: string;
+  encode(text: string, options?: { text_pair?: string | null; add_special_tokens?: boolean; truncation?: boolean;
+    max_length?: number; signal?: AbortSignal }): Promise<number[]>;
+  decode(ids: ArrayLike<number | bigint> | Tensor, options?: { skip_special_tokens?: boolean; signal?: AbortSignal }): Promise<string>;
+  batch_decode(batch: ArrayLike<number | bigint>[] | Tensor, options?: { skip_special_tokens?: boolean; signal?: AbortSignal }): Promise<string[]>;
+  /** undefined when the token is not in the vocabulary. */
+  convert_tokens_to_ids(token: string): Promise<number | undefined>;
+  /**
+   * Renders messages with the chat template (@huggingface/jinja). tokenize (default true) encodes
+   * the text without adding special tokens; return_tensor (default true) gives an int64 [1, n] Tensor,
+   * false a number[]. Other option keys are template variables. UNSUPPORTED without a template.
+   */
+  apply_chat_template(conversation: ChatMessage[], options: { tokenize: false; add_generation_prompt?: boolean;
+    chat_template?: string; [key: string]: unknown }): Promise<string>;
+  apply_chat_template(conversation: ChatMessage[], options?: { tokenize?: true; return_tensor?: boolean;
+    add_generation_prompt?: boolean; chat_template?: string; [key: string]: unknown }): Promise<Tensor | number[]>;
+  /** Frees the tokenizer in the runtime. Later calls reject with DISPOSED. */
+  dispose(): Promise<void>;
+}
+
+/** For instanceof checks; tokenizers are made by AutoTokenizer.from_pretrained(). */
+export const PreTrainedTokenizer: { prototype: PreTrainedTokenizer; [Symbol.hasInstance](value: unknown): value is PreTrainedTokenizer };
+
+export const AutoTokenizer: {
+  /**
+   * Loads tokenizer.json (+ tokenizer_config.json), or vocab.txt when there is no tokenizer.json,
+   * from the same kinds of model as pipeline(): a repo id, a folder URL, a local folder (Node),
+   * or an object of files. MODEL_NOT_FOUND when neither file exists.
+   */
+  from_pretrained(model: string | URL | ModelFiles, options?: Pick<PipelineOptions, 'progress_callback' | 'signal' | 'revision'>): Promise<PreTrainedTokenizer>;
+};
 
 /** Frees every model and stops the runtimes (threads, workers); lets Node exit. */
 export function shutdown(): void;

@@ -22,6 +22,9 @@ import { TextClassificationPipeline } from './pipelines/text-classification.js';
 import { TokenClassificationPipeline } from './pipelines/token-classification.js';
 import { ZeroShotClassificationPipeline } from './pipelines/zero-shot-classification.js';
 import { Tensor } from './tensor.js';
+import { chatTemplateOf } from './chat-template.js';
+import { PreTrainedTokenizer } from './tokenizer.js';
+import { TOKENIZER_FILES } from './adapters/tokenizer.js';
 import {
   ENCODER_FILES,
   SENTENCE_TRANSFORMERS_FILES,
@@ -37,7 +40,7 @@ import {
   throwIfAborted,
 } from './files.js';
 
-export { PocketformerError, Tensor };
+export { PocketformerError, PreTrainedTokenizer, Tensor };
 
 // Browsers: a module Worker; Node: worker_threads.
 const HAS_WORKER = IS_NODE || typeof Worker === 'function';
@@ -144,23 +147,6 @@ const TASKS = {
   ),
 };
 
-// The chat template and its special tokens from tokenizer_config.json, kept on
-// the page side (templates are rendered with @huggingface/jinja there).
-function chatTemplateOf(files) {
-  const bytes = files['tokenizer_config.json'];
-  if (!bytes) return {};
-  let config;
-  try {
-    config = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new PocketformerError('BAD_CONFIG', 'tokenizer_config.json: not valid JSON');
-  }
-  const token = (t) => (typeof t === 'string' ? t : t && typeof t.content === 'string' ? t.content : '');
-  let template = config.chat_template;
-  if (Array.isArray(template)) template = template.find((t) => t && t.name === 'default')?.template;
-  if (typeof template !== 'string') return {};
-  return { chatTemplate: { template, bos_token: token(config.bos_token), eos_token: token(config.eos_token) } };
-}
 const TASK_ALIASES = {
   'feature-extraction': 'feature-extraction',
   embeddings: 'feature-extraction',
@@ -287,16 +273,46 @@ export async function pipeline(task, model, options = {}) {
       `dtype '${options.dtype}' is not supported (supported: ${[...DTYPE_NAMES.keys()].join(', ')})`,
     );
   }
+  const spec = TASKS[resolvedTask];
+  const { engine, handle, files, pageState, runtime, info, name, emit, downloaded, ready } = await loadIntoRuntime(
+    spec, model, options, revision, signal,
+    // dtype left out when not asked for: a GGUF then keeps its own precision.
+    { dtype: options.dtype == null ? undefined : dtype, maxContext: options.max_context },
+  );
+  emit({ status: 'ready', task: resolvedTask, model: name });
+  return /** @type {any} */ (
+    new spec.Pipeline({
+      task: resolvedTask,
+      model: name,
+      engine,
+      handle,
+      signal,
+      ...pageState,
+      info: {
+        ...runtime,
+        task: resolvedTask,
+        source: files.where,
+        files: files.sizes,
+        ...info,
+        downloadMs: downloaded - started,
+        loadMs: ready - started,
+      },
+    })
+  );
+}
+
+// What pipeline() and AutoTokenizer share: resolve the model, start the
+// runtime while its files download (progress events, cache, abort), then load
+// them with the runtime adapter spec.adapter. Aborting at any point frees
+// what was loaded. spec.pageState(files) is what stays on the page side.
+async function loadIntoRuntime(spec, model, options, revision, signal, adapterOptions) {
   throwIfAborted(signal);
   const name = typeof model === 'string' ? model : model instanceof URL ? model.href : 'files';
   const emit = makeEmitter(options.progress_callback, name);
-
   const source = await resolveModelSource(model, { env, revision });
   const engine = currentEngine();
-  // Start the runtime while the files download.
   const initPromise = engine.init();
   initPromise.catch(() => {});
-  const spec = TASKS[resolvedTask];
   const files = await loadModelFiles(source, {
     env, emit, signal, required: spec.required, optional: spec.optional,
   });
@@ -313,13 +329,7 @@ export async function pipeline(task, model, options = {}) {
   const downloaded = now();
   const runtime = await rejectOnAbort(initPromise, signal);
   noteSingleThreaded(runtime);
-  const loadPromise = engine.load(
-    spec.adapter,
-    files.files,
-    // dtype left out when not asked for: a GGUF then keeps its own precision.
-    { dtype: options.dtype == null ? undefined : dtype, maxContext: options.max_context },
-    { transfer: files.owned },
-  );
+  const loadPromise = engine.load(spec.adapter, files.files, adapterOptions, { transfer: files.owned });
   let loaded;
   try {
     loaded = await rejectOnAbort(loadPromise, signal);
@@ -332,28 +342,53 @@ export async function pipeline(task, model, options = {}) {
     await engine.dispose(loaded.handle).catch(() => {});
     throwIfAborted(signal);
   }
-  const ready = now();
-  emit({ status: 'ready', task: resolvedTask, model: name });
-  return /** @type {any} */ (
-    new spec.Pipeline({
-      task: resolvedTask,
+  return {
+    engine, handle: loaded.handle, info: loaded.info, files, pageState, runtime, name, emit, downloaded, ready: now(),
+  };
+}
+
+const TOKENIZER_SPEC = {
+  adapter: 'tokenizer',
+  required: [],
+  optional: TOKENIZER_FILES,
+  check(files, where) {
+    if (!files['tokenizer.json'] && !files['vocab.txt']) {
+      throw new PocketformerError('MODEL_NOT_FOUND', `no tokenizer at ${where}: it needs tokenizer.json or vocab.txt`);
+    }
+  },
+  pageState: chatTemplateOf,
+};
+
+/**
+ * Tokenizers loaded the Transformers.js way: from a Hugging Face repo id, a
+ * folder URL, a local folder (Node) or a map of file names to bytes; reads
+ * tokenizer.json (+ tokenizer_config.json), or vocab.txt when there is no
+ * tokenizer.json. Runs where the pipelines run (the worker by default).
+ */
+export const AutoTokenizer = {
+  /**
+   * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
+   * @param {{progress_callback?: (event: object) => void, signal?: AbortSignal, revision?: string}} [options]
+   * @returns {Promise<PreTrainedTokenizer>}
+   */
+  async from_pretrained(model, options = {}) {
+    options = options || {};
+    const { signal, revision = 'main' } = options;
+    const started = now();
+    const { engine, handle, files, pageState, runtime, info, name, emit, ready } = await loadIntoRuntime(
+      TOKENIZER_SPEC, model, options, revision, signal, {},
+    );
+    emit({ status: 'ready', task: 'tokenizer', model: name });
+    return /** @type {any} */ (new PreTrainedTokenizer({
       model: name,
       engine,
-      handle: loaded.handle,
+      handle,
       signal,
       ...pageState,
-      info: {
-        ...runtime,
-        task: resolvedTask,
-        source: files.where,
-        files: files.sizes,
-        ...loaded.info,
-        downloadMs: downloaded - started,
-        loadMs: ready - started,
-      },
-    })
-  );
-}
+      info: { ...runtime, ...info, source: files.where, files: files.sizes, loadMs: ready - started },
+    }));
+  },
+};
 
 function now() {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();

@@ -1,13 +1,14 @@
 // The result type of numeric pipelines, shaped like a Transformers.js Tensor.
 
-/** An n-dimensional float32 result. */
+/** An n-dimensional result: float32 (model outputs) or int64 (token ids, masks). */
 export class Tensor {
   /**
-   * @param {Float32Array} data
+   * @param {Float32Array|BigInt64Array} data
    * @param {number[]} dims
+   * @param {'float32'|'int64'} [type]
    */
-  constructor(data, dims) {
-    this.type = 'float32';
+  constructor(data, dims, type = 'float32') {
+    this.type = type;
     this.data = data;
     this.dims = dims;
   }

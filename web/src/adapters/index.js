@@ -7,6 +7,7 @@ import { questionAnswering } from './question-answering.js';
 import { textClassification } from './text-classification.js';
 import { tokenClassification } from './token-classification.js';
 import { zeroShotClassification } from './zero-shot-classification.js';
+import { tokenizer } from './tokenizer.js';
 
 /** @type {Record<string, {load: Function}>} */
 export const ADAPTERS = {
@@ -17,4 +18,5 @@ export const ADAPTERS = {
   'question-answering': questionAnswering,
   'fill-mask': fillMask,
   'zero-shot-classification': zeroShotClassification,
+  tokenizer,
 };

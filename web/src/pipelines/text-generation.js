@@ -8,6 +8,7 @@
 // then the messages with the assistant's reply appended.
 import { PocketformerError } from '../errors.js';
 import { Pipeline } from './base.js';
+import { renderChatTemplate } from '../chat-template.js';
 
 const NUMBER_OPTIONS = {
   max_new_tokens: [1, 1 << 20],
@@ -65,17 +66,7 @@ export class TextGenerationPipeline extends Pipeline {
    * @param {{role: string, content: string}[]} messages
    */
   async _applyChatTemplate(messages, { add_generation_prompt = true, tokenize = false } = {}) {
-    if (!this._chatTemplate) {
-      throw new PocketformerError(
-        'UNSUPPORTED',
-        'this model has no chat template (tokenizer_config.json chat_template); pass a string prompt',
-      );
-    }
-    const { Template } = await import('@huggingface/jinja');
-    const { template, bos_token = '', eos_token = '' } = this._chatTemplate;
-    const text = new Template(template).render({
-      messages, bos_token, eos_token, add_generation_prompt,
-    });
+    const text = await renderChatTemplate(this._chatTemplate, messages, { add_generation_prompt });
     return tokenize ? this.tokenizer.encode(text, { add_special_tokens: false }) : text;
   }
 
