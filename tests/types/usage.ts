@@ -2,6 +2,8 @@
 // public entry point used the way the README shows, so a wrong or missing
 // declaration in web/src/index.d.ts fails the test.
 import {
+  AutoTokenizer,
+  PreTrainedTokenizer,
   env,
   pipeline,
   shutdown,
@@ -51,6 +53,14 @@ async function usage(): Promise<void> {
   const prompt: string = await generator.tokenizer.apply_chat_template(messages);
   const promptIds: number[] = await generator.tokenizer.apply_chat_template(messages, { tokenize: true });
   console.log(dims, ids, inUse, text, reply, prompt, promptIds, generator.lastResult?.stopReason);
+
+  const tokenizer = await AutoTokenizer.from_pretrained('org/model', { revision: 'main' });
+  const enc = await tokenizer(['a', 'b'], { padding: true, truncation: true, max_length: 8 });
+  const decoded: string[] = await tokenizer.batch_decode(enc.input_ids as Tensor, { skip_special_tokens: true });
+  const single: number[] = await tokenizer.encode('hello', { add_special_tokens: false });
+  const rendered: string = await tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true });
+  console.log(decoded, single, rendered, tokenizer instanceof PreTrainedTokenizer);
+  await tokenizer.dispose();
 
   try {
     await pipeline('question-answering', 'org/qa');
