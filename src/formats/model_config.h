@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "formats/pruned_heads.h"
+
 namespace pf {
 
 struct EncoderConfig {
@@ -18,6 +20,9 @@ struct EncoderConfig {
   int64_t pad_token_id = 0;
   double layer_norm_eps = 1e-12;
   std::string hidden_act = "gelu";
+  // Heads removed per layer (structured pruning); the weights then hold
+  // fewer q/k/v rows. head_dim() stays hidden_size / num_attention_heads.
+  PrunedHeads pruned_heads;
 
   int64_t head_dim() const { return hidden_size / num_attention_heads; }
 };
