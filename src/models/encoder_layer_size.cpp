@@ -12,6 +12,12 @@ namespace {
 
 std::string n(int64_t v) { return std::to_string(v); }
 
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + n(shape[i]);
+  return s + "]";
+}
+
 }  // namespace
 
 EncoderLayerSize encoder_layer_size(const EncoderConfig& config, const WeightLoader& weights,
@@ -22,7 +28,8 @@ EncoderLayerSize encoder_layer_size(const EncoderConfig& config, const WeightLoa
 
   const std::vector<int64_t>& q = weights.shape(names.query_weight);
   if (q.size() != 2 || q[1] != H || q[0] % hd != 0) {
-    corrupt(where + "'" + names.query_weight + "' must be [heads * " + n(hd) + ", " + n(H) +
+    corrupt(where + "'" + names.query_weight + "' has shape " + shape_text(q) +
+            " but must be [heads * " + n(hd) + ", " + n(H) +
             "] (head_dim = hidden_size / num_attention_heads)");
   }
   size.heads = q[0] / hd;
@@ -45,8 +52,8 @@ EncoderLayerSize encoder_layer_size(const EncoderConfig& config, const WeightLoa
 
   const std::vector<int64_t>& in = weights.shape(names.ffn_in_weight);
   if (in.size() != 2 || in[1] != H || in[0] > config.intermediate_size) {
-    corrupt(where + "'" + names.ffn_in_weight + "' must be [width <= " +
-            n(config.intermediate_size) + ", " + n(H) + "]");
+    corrupt(where + "'" + names.ffn_in_weight + "' has shape " + shape_text(in) +
+            " but must be [width <= " + n(config.intermediate_size) + ", " + n(H) + "]");
   }
   size.ffn_width = in[0];
   if (size.ffn_width == 0) {
