@@ -66,7 +66,10 @@ std::unique_ptr<pf::FeatureExtractor> load(const std::string& config, const std:
 }  // namespace
 
 TEST_CASE("prune 0%: the same tensors, identical outputs, a report of no change", "[prune]") {
-  const Model m = read_model("tiny-bert-3l");
+  // F32 BERT and BF16 DistilBERT (tensors keep their stored dtype).
+  const std::string name = GENERATE(as<std::string>(), "tiny-bert-3l", "tiny-distilbert-3l");
+  INFO(name);
+  const Model m = read_model(name);
   const pf::PruneResult r = prune(m, 0.0, 0.0);
   check_same_tensors(r.checkpoint.safetensors, m.weights);
   CHECK(json::parse(r.checkpoint.config_json)["pruned_heads"] == json::object());
@@ -129,6 +132,21 @@ TEST_CASE("prune by magnitude = the numpy pruner, and matches its PyTorch refere
     CHECK(rj["bytes_after"] == r.checkpoint.safetensors.size());
     CHECK(rj["argmax_agreement"].is_null());
   }
+}
+
+TEST_CASE("prune DistilBERT (BF16): smaller layers that load, dtype kept", "[prune]") {
+  const Model m = read_model("tiny-distilbert-3l");
+  const pf::PruneResult r = prune(m, 0.25, 0.5);
+  const auto fe = load(r.checkpoint.config_json, r.checkpoint.safetensors, m.vocab);
+  for (size_t l = 0; l < 3; ++l) {
+    CHECK(fe->model().layer_heads(l) == 3);
+    CHECK(fe->model().layer_ffn_width(l) == 64);
+  }
+  const pf::SafetensorsFile f =
+      pf::SafetensorsFile::parse(r.checkpoint.safetensors.data(), r.checkpoint.safetensors.size());
+  for (const auto& entry : f.tensors()) CHECK(entry.second.dtype == pf::DType::kBF16);
+  CHECK(r.report.cosine_mean > 0.0);
+  CHECK(r.report.params_after == count_params(r.checkpoint.safetensors));
 }
 
 TEST_CASE("prune by activations on sample text", "[prune]") {
