@@ -25,6 +25,21 @@ $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert" --seed 
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert" --out "$OUT/tiny-distilbert/reference.json"
 $PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert-bf16" --seed 2 --dtype BF16 --prefix ''
 $PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-bf16" --out "$OUT/tiny-distilbert-bf16/reference.json"
+# Structurally pruned encoders (HF prune_heads + FFN row/column removal, by
+# an independent numpy pruner): per-layer head counts and FFN widths, layer 0
+# left whole for the references' nn.TransformerEncoderLayer self-check.
+$PY tests/reference/make_tiny_bert.py --out "$OUT/tiny-bert-3l" --seed 4 --layers 3 > /dev/null
+$PY tests/reference/prune_hf_style.py --model "$OUT/tiny-bert-3l" --out "$OUT/tiny-bert-pruned" --heads '{"1": [0, 2], "2": [3]}' --ffn '{"1": 100, "2": 77}'
+# The same magnitude rule `pocketformer prune` applies, once from the whole
+# model and once more on the already pruned one (original head indices).
+$PY tests/reference/prune_hf_style.py --model "$OUT/tiny-bert-3l" --out "$OUT/tiny-bert-pruned-mag" --heads-fraction 0.5 --ffn-fraction 0.25
+$PY tests/reference/prune_hf_style.py --model "$OUT/tiny-bert-pruned" --out "$OUT/tiny-bert-pruned-twice" --heads-fraction 0.34 --ffn-fraction 0.1
+$PY tests/reference/make_tiny_distilbert.py --out "$OUT/tiny-distilbert-3l" --seed 5 --layers 3 --dtype BF16 > /dev/null
+$PY tests/reference/prune_hf_style.py --model "$OUT/tiny-distilbert-3l" --out "$OUT/tiny-distilbert-pruned" --heads '{"1": [1], "2": [0, 1, 3]}' --ffn '{"2": 33}' --seed 1
+for m in tiny-bert-pruned tiny-bert-pruned-mag tiny-bert-pruned-twice; do
+  $PY tests/reference/bert_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
+done
+$PY tests/reference/distilbert_reference.py --model "$OUT/tiny-distilbert-pruned" --out "$OUT/tiny-distilbert-pruned/reference.json"
 # Llama-family decoders: GQA untied (F32), MQA tied (BF16, Llama 3's theta),
 # Qwen2 with q/k/v biases (tied, as Qwen2-0.5B).
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama" --seed 0 --llama2c

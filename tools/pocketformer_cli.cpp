@@ -4,9 +4,16 @@
 //       [--report report.json] [--samples file.txt]
 // Converts a Hugging Face Llama/Qwen2 directory or a llama2.c checkpoint to
 // one GGUF, then prints the accuracy report (and writes it as JSON).
-// Exit codes: 0 success, 1 conversion error, 2 usage error.
+//   pocketformer prune <hf-encoder-dir> -o <out-dir> --heads F --ffn F
+//       [--samples file.txt] [--report report.json]
+// Structured pruning of a BERT / DistilBERT directory into another HF
+// directory, then the prune report (and its JSON).
+// Exit codes (both commands): 0 success, 1 conversion error, 2 usage error.
 #include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -14,6 +21,7 @@
 #include <vector>
 
 #include "convert/convert.h"
+#include "convert/prune.h"
 #include "core/error.h"
 
 namespace {
@@ -24,7 +32,12 @@ const char kUsage[] =
     "         [--report report.json] [--samples file.txt]\n"
     "  hf-dir: config.json + model.safetensors (+ tokenizer.model, tokenizer.json)\n"
     "  --keep-f16: also keep tensors whose GGUF name matches GLOB in F16 (q8/q4)\n"
-    "  --samples: held-out text for the accuracy report, one sample per line\n";
+    "  --samples: held-out text for the accuracy report, one sample per line\n"
+    "       pocketformer prune <hf-encoder-dir> -o <out-dir> --heads FRACTION --ffn FRACTION\n"
+    "         [--samples file.txt] [--report report.json]\n"
+    "  hf-encoder-dir: BERT / DistilBERT config.json + model.safetensors + vocab.txt\n"
+    "  --heads / --ffn: share of each layer's attention heads / FFN neurons to remove, in [0, 1)\n"
+    "  --samples: rank by activations on this text (one sample per line) instead of weight magnitude\n";
 
 struct UsageError {
   std::string message;
@@ -69,18 +82,61 @@ void write_file(const std::string& path, const void* data, size_t size) {
   }
 }
 
-int convert(const std::vector<std::string>& args) {
-  std::string input, output, report_path, samples_path, tokenizer_path;
-  pf::ConvertOptions options;
+// What both commands take: one input, -o, --report, --samples. Options
+// only one command knows go to `option(name, value)`, which returns false
+// for names it does not know either; `value()` consumes the option's value.
+struct CommonArgs {
+  std::string input, output, report_path, samples_path;
+};
+
+using OptionHandler =
+    std::function<bool(const std::string& name, const std::function<std::string()>& value)>;
+
+CommonArgs parse_args(const std::vector<std::string>& args, const OptionHandler& option) {
+  CommonArgs c;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> std::string {
+    const std::function<std::string()> value = [&]() -> std::string {
       if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
       return args[++i];
     };
     if (a == "-o" || a == "--output") {
-      output = value();
-    } else if (a == "--dtype") {
+      c.output = value();
+    } else if (a == "--report") {
+      c.report_path = value();
+    } else if (a == "--samples") {
+      c.samples_path = value();
+    } else if (!a.empty() && a[0] == '-') {
+      if (!option(a, value)) throw UsageError{"unknown option '" + a + "'"};
+    } else if (c.input.empty()) {
+      c.input = a;
+    } else {
+      throw UsageError{"more than one input ('" + c.input + "', '" + a + "')"};
+    }
+  }
+  return c;
+}
+
+// One sample per non-empty line; none when `path` is empty.
+std::vector<std::string> read_samples(const std::string& path) {
+  std::vector<std::string> samples;
+  if (path.empty()) return samples;
+  const auto b = read_file(path);
+  std::istringstream lines(std::string(b.begin(), b.end()));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) samples.push_back(line);
+  }
+  if (samples.empty()) {
+    pf::fail(pf::ErrorCode::kInvalidArgument, "'" + path + "' has no non-empty line");
+  }
+  return samples;
+}
+
+int convert(const std::vector<std::string>& args) {
+  std::string tokenizer_path;
+  pf::ConvertOptions options;
+  const CommonArgs c = parse_args(args, [&](const std::string& a, const auto& value) {
+    if (a == "--dtype") {
       const std::string d = value();
       try {
         options.dtype = pf::parse_convert_dtype(d);
@@ -91,18 +147,13 @@ int convert(const std::vector<std::string>& args) {
       options.keep_f16.push_back(value());
     } else if (a == "--tokenizer") {
       tokenizer_path = value();
-    } else if (a == "--report") {
-      report_path = value();
-    } else if (a == "--samples") {
-      samples_path = value();
-    } else if (!a.empty() && a[0] == '-') {
-      throw UsageError{"unknown option '" + a + "'"};
-    } else if (input.empty()) {
-      input = a;
     } else {
-      throw UsageError{"more than one input ('" + input + "', '" + a + "')"};
+      return false;
     }
-  }
+    return true;
+  });
+  const std::string &input = c.input, &output = c.output, &report_path = c.report_path,
+                    &samples_path = c.samples_path;
   if (input.empty()) throw UsageError{"no input model given"};
   if (output.empty()) throw UsageError{"no output given (-o model.gguf)"};
   if (!exists(input)) pf::fail(pf::ErrorCode::kInvalidArgument, "input '" + input + "' does not exist");
@@ -135,20 +186,105 @@ int convert(const std::vector<std::string>& args) {
     source = pf::ConvertSource::from_llama2c(read_file(input), std::move(tok), input);
   }
 
-  std::vector<std::string> samples;
-  if (!samples_path.empty()) {
-    const auto b = read_file(samples_path);
-    std::istringstream lines(std::string(b.begin(), b.end()));
-    for (std::string line; std::getline(lines, line);) {
-      if (!line.empty()) samples.push_back(line);
-    }
-    if (samples.empty()) {
-      pf::fail(pf::ErrorCode::kInvalidArgument, "'" + samples_path + "' has no non-empty line");
-    }
-  }
+  const std::vector<std::string> samples = read_samples(samples_path);
   const pf::ConvertResult result = pf::convert_to_gguf(*source, options, samples);
   write_file(output, result.gguf.data(), result.gguf.size());
   std::cout << "wrote " << output << " (" << result.gguf.size() << " bytes)\n"
+            << result.report.to_table();
+  if (!report_path.empty()) {
+    const std::string json = result.report.to_json() + "\n";
+    write_file(report_path, json.data(), json.size());
+  }
+  return 0;
+}
+
+// A share of heads / neurons to remove: the whole argument must be a number
+// in [0, 1) (1 would remove everything).
+double parse_fraction(const std::string& option, const std::string& text) {
+  char* end = nullptr;
+  const double f = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(f >= 0.0 && f < 1.0)) {
+    throw UsageError{option + " '" + text + "' is not a fraction in [0, 1)"};
+  }
+  return f;
+}
+
+// Tokenizer and sentence-transformers files travel with the pruned weights.
+bool is_companion_file(const std::string& name) {
+  return name.rfind("tokenizer", 0) == 0 || name.rfind("special_tokens", 0) == 0 ||
+         name == "vocab.txt" || name == "vocab.json" || name == "merges.txt" ||
+         name == "added_tokens.json" || name == "modules.json" ||
+         name == "sentence_bert_config.json" || name == "config_sentence_transformers.json";
+}
+
+int prune(const std::vector<std::string>& args) {
+  pf::PruneOptions options;
+  bool heads_given = false, ffn_given = false;
+  const CommonArgs c = parse_args(args, [&](const std::string& a, const auto& value) {
+    if (a == "--heads") {
+      options.heads_fraction = parse_fraction(a, value());
+      heads_given = true;
+    } else if (a == "--ffn") {
+      options.ffn_fraction = parse_fraction(a, value());
+      ffn_given = true;
+    } else {
+      return false;
+    }
+    return true;
+  });
+  const std::string &input = c.input, &output = c.output, &report_path = c.report_path,
+                    &samples_path = c.samples_path;
+  if (input.empty()) throw UsageError{"no input model directory given"};
+  if (output.empty()) throw UsageError{"no output directory given (-o <out-dir>)"};
+  if (!heads_given && !ffn_given) throw UsageError{"nothing to prune: give --heads and/or --ffn"};
+  if (!is_dir(input)) {
+    pf::fail(pf::ErrorCode::kInvalidArgument,
+             "input '" + input + (exists(input) ? "' is not a directory" : "' does not exist"));
+  }
+  const std::string d = input + "/";
+  for (const char* needed : {"config.json", "model.safetensors", "vocab.txt"}) {
+    if (!exists(d + needed)) {
+      pf::fail(pf::ErrorCode::kInvalidArgument, "'" + input + "' has no " + needed +
+                                                    " (a BERT / DistilBERT directory in Hugging "
+                                                    "Face layout is needed)");
+    }
+  }
+  if (exists(output) && !is_dir(output)) {
+    pf::fail(pf::ErrorCode::kInvalidArgument, "output '" + output + "' exists and is not a directory");
+  }
+  struct stat in_st, out_st;
+  if (stat(input.c_str(), &in_st) == 0 && stat(output.c_str(), &out_st) == 0 &&
+      in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
+    pf::fail(pf::ErrorCode::kInvalidArgument, "output directory is the input directory");
+  }
+  options.samples = read_samples(samples_path);
+
+  const auto cfg = read_file(d + "config.json");
+  const auto vocab = read_file(d + "vocab.txt");
+  const pf::PruneResult result =
+      pf::prune_encoder(std::string(cfg.begin(), cfg.end()), read_file(d + "model.safetensors"),
+                        std::string(vocab.begin(), vocab.end()), options);
+  // Created only now, so a failed pruning leaves nothing behind.
+  if (!exists(output) && mkdir(output.c_str(), 0755) != 0) {
+    pf::fail(pf::ErrorCode::kInvalidArgument, "cannot create output directory '" + output + "'");
+  }
+  const std::string o = output + "/";
+  write_file(o + "model.safetensors", result.checkpoint.safetensors.data(),
+             result.checkpoint.safetensors.size());
+  write_file(o + "config.json", result.checkpoint.config_json.data(),
+             result.checkpoint.config_json.size());
+  if (DIR* dir = opendir(input.c_str())) {
+    std::vector<std::string> names;
+    while (dirent* e = readdir(dir)) names.push_back(e->d_name);
+    closedir(dir);
+    for (const std::string& name : names) {
+      if (!is_companion_file(name) || is_dir(d + name)) continue;
+      const auto bytes = read_file(d + name);
+      write_file(o + name, bytes.data(), bytes.size());
+    }
+  }
+  std::cout << "wrote " << output << " (model.safetensors " << result.checkpoint.safetensors.size()
+            << " bytes)\n"
             << result.report.to_table();
   if (!report_path.empty()) {
     const std::string json = result.report.to_json() + "\n";
@@ -167,6 +303,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (args[0] == "convert") return convert({args.begin() + 1, args.end()});
+    if (args[0] == "prune") return prune({args.begin() + 1, args.end()});
     throw UsageError{"unknown command '" + args[0] + "'"};
   } catch (const UsageError& e) {
     std::cerr << "pocketformer: " << e.message << "\n" << kUsage;

@@ -83,6 +83,7 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
                   " is not a multiple of " + (distil ? "n_heads " : "num_attention_heads ") +
                   std::to_string(c.num_attention_heads));
   }
+  c.pruned_heads = parse_pruned_heads(cfg, file, c.num_hidden_layers, c.num_attention_heads);
   if (cfg.contains("layer_norm_eps")) {
     const json& eps = cfg["layer_norm_eps"];
     if (!eps.is_number() || !(eps.get<double>() > 0) || eps.get<double>() > 1) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "formats/pruned_heads.h"
+
 namespace pf {
 
 struct EncoderConfig {
@@ -25,6 +27,9 @@ struct EncoderConfig {
   // pad_token_id + 1 (create_position_ids_from_input_ids), so the first
   // pad_token_id + 1 positions are never used by real tokens.
   bool positions_after_padding = false;
+  // Heads removed per layer (structured pruning); the weights then hold
+  // fewer q/k/v rows. head_dim() stays hidden_size / num_attention_heads.
+  PrunedHeads pruned_heads;
 
   int64_t head_dim() const { return hidden_size / num_attention_heads; }
   bool is_roberta() const { return model_type == "roberta" || model_type == "xlm-roberta"; }

@@ -161,8 +161,11 @@ SafetensorsFile SafetensorsFile::parse(const uint8_t* bytes, size_t size,
   }
 
   // Tensors must not share bytes: an overlap means the offsets are forged.
+  // Empty tensors (a fully pruned layer's) own no bytes, so may sit anywhere.
   std::vector<const TensorView*> by_offset;
-  for (const auto& kv : file.tensors_) by_offset.push_back(&kv.second);
+  for (const auto& kv : file.tensors_) {
+    if (kv.second.nbytes > 0) by_offset.push_back(&kv.second);
+  }
   std::sort(by_offset.begin(), by_offset.end(),
             [](const TensorView* a, const TensorView* b) { return a->data < b->data; });
   for (size_t i = 1; i < by_offset.size(); ++i) {

@@ -1,27 +1,19 @@
 #include "models/encoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "core/error.h"
 #include "kernels/attention.h"
 #include "kernels/norms.h"
+#include "models/encoder_layer_size.h"
 #include "models/encoder_names.h"
 #include "models/weight_loader.h"
 
 namespace pf {
 
 namespace {
-
-std::string detect_prefix(const SafetensorsFile& file, const EncoderNames& names,
-                          const std::string& model_type) {
-  for (const std::string& prefix : names.prefixes) {
-    if (file.find(prefix + names.word_embeddings)) return prefix;
-  }
-  fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" +
-                                     names.word_embeddings + "' (not a " + model_type +
-                                     " checkpoint?)");
-}
 
 std::vector<float> concat(std::vector<float> a, const std::vector<float>& b,
                           const std::vector<float>& c) {
@@ -35,8 +27,8 @@ std::vector<float> concat(std::vector<float> a, const std::vector<float>& b,
 std::unique_ptr<EncoderModel> EncoderModel::load(const EncoderConfig& config,
                                            const SafetensorsFile& file, WeightFormat format) {
   const EncoderNames& names = encoder_names(config.model_type);
-  WeightLoader w(file, detect_prefix(file, names, config.model_type));
-  const int64_t H = config.hidden_size, I = config.intermediate_size;
+  WeightLoader w(file, encoder_tensor_prefix(file, names, config.model_type));
+  const int64_t H = config.hidden_size;
 
   auto model = std::unique_ptr<EncoderModel>(new EncoderModel());
   model->config_ = config;
@@ -45,21 +37,25 @@ std::unique_ptr<EncoderModel> EncoderModel::load(const EncoderConfig& config,
   model->layers_.reserve((size_t)config.num_hidden_layers);
   for (int64_t i = 0; i < config.num_hidden_layers; ++i) {
     const EncoderLayerNames n = names.layer((int)i);
-    // Q, K and V share their input, so one [3H, H] GEMM replaces three.
-    const std::vector<float> qkv_w = concat(w.get(n.query_weight, {H, H}),
-                                            w.get(n.key_weight, {H, H}),
-                                            w.get(n.value_weight, {H, H}));
-    const std::vector<float> qkv_b = concat(w.get(n.query_bias, {H}), w.get(n.key_bias, {H}),
-                                            w.get(n.value_bias, {H}));
-    const auto ao_w = w.get(n.attention_out_weight, {H, H});
+    // Pruned layers keep fewer heads (A = heads * head_dim) and neurons (I).
+    const EncoderLayerSize size = encoder_layer_size(config, w, n, i);
+    const int64_t A = size.heads * config.head_dim(), I = size.ffn_width;
+    // Q, K and V share their input, so one [3A, H] GEMM replaces three.
+    const std::vector<float> qkv_w = concat(w.get(n.query_weight, {A, H}),
+                                            w.get(n.key_weight, {A, H}),
+                                            w.get(n.value_weight, {A, H}));
+    const std::vector<float> qkv_b = concat(w.get(n.query_bias, {A}), w.get(n.key_bias, {A}),
+                                            w.get(n.value_bias, {A}));
+    const auto ao_w = w.get(n.attention_out_weight, {H, A});
     const auto ao_b = w.get(n.attention_out_bias, {H});
     const auto in_w = w.get(n.ffn_in_weight, {I, H});
     const auto in_b = w.get(n.ffn_in_bias, {I});
     const auto out_w = w.get(n.ffn_out_weight, {H, I});
     const auto out_b = w.get(n.ffn_out_bias, {H});
     model->layers_.push_back(Layer{
-        Linear((size_t)H, (size_t)(3 * H), qkv_w.data(), qkv_b.data(), format),
-        Linear((size_t)H, (size_t)H, ao_w.data(), ao_b.data(), format),
+        (size_t)size.heads,
+        Linear((size_t)H, (size_t)(3 * A), qkv_w.data(), qkv_b.data(), format),
+        Linear((size_t)A, (size_t)H, ao_w.data(), ao_b.data(), format),
         w.get(n.attention_norm_weight, {H}),
         w.get(n.attention_norm_bias, {H}),
         Linear((size_t)H, (size_t)I, in_w.data(), in_b.data(), format),
@@ -76,8 +72,8 @@ std::unique_ptr<EncoderModel> EncoderModel::load(const EncoderConfig& config,
   return model;
 }
 
-std::vector<float> EncoderModel::forward(const EncoderBatch& in) const {
-  const size_t H = (size_t)config_.hidden_size, I = (size_t)config_.intermediate_size;
+std::vector<float> EncoderModel::forward(const EncoderBatch& in, EncoderProbe* probe) const {
+  const size_t H = (size_t)config_.hidden_size, hd = (size_t)config_.head_dim();
   const size_t rows = in.batch * in.seq;
   if (in.input_ids.size() != rows || in.token_type_ids.size() != rows ||
       in.attention_mask.size() != rows) {
@@ -93,18 +89,27 @@ std::vector<float> EncoderModel::forward(const EncoderBatch& in) const {
   std::vector<float> hidden = embeddings_.forward(config_, in);
   const float eps = (float)config_.layer_norm_eps;
 
-  std::vector<float> qkv(rows * 3 * H), context(rows * H), projected(rows * H),
-      intermediate(rows * I);
-  const AttentionShape shape{in.batch, in.seq, (size_t)config_.num_attention_heads,
-                             (size_t)config_.head_dim()};
+  // Buffers fit the widest layer; pruned layers use a prefix of each.
+  size_t A = 0, I = 0;
   for (const Layer& layer : layers_) {
+    A = std::max(A, layer.heads * hd);
+    I = std::max(I, layer.intermediate.out_features());
+  }
+  std::vector<float> qkv(rows * 3 * A), context(rows * A), projected(rows * H),
+      intermediate(rows * I);
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    const size_t width = layer.intermediate.out_features();
     layer.qkv.run(hidden.data(), rows, qkv.data());
-    self_attention(qkv.data(), in.attention_mask.data(), shape, context.data());
+    self_attention(qkv.data(), in.attention_mask.data(),
+                   AttentionShape{in.batch, in.seq, layer.heads, hd}, context.data());
+    if (probe) probe->attention_context(l, context.data(), rows, layer.heads, hd, in.attention_mask.data());
     layer.attention_out.run(context.data(), rows, projected.data());
     layer_norm(projected.data(), hidden.data(), rows, H, layer.attention_ln_gamma.data(),
                layer.attention_ln_beta.data(), eps, hidden.data());
     layer.intermediate.run(hidden.data(), rows, intermediate.data());
-    gelu_erf(intermediate.data(), intermediate.size());
+    gelu_erf(intermediate.data(), rows * width);
+    if (probe) probe->ffn_activations(l, intermediate.data(), rows, width, in.attention_mask.data());
     layer.output.run(intermediate.data(), rows, projected.data());
     layer_norm(projected.data(), hidden.data(), rows, H, layer.output_ln_gamma.data(),
                layer.output_ln_beta.data(), eps, hidden.data());

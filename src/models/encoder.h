@@ -23,6 +23,19 @@ struct EncoderBatch {
   std::vector<uint8_t> attention_mask;  // [batch * seq], 1 = real token
 };
 
+// Sees the activations structured pruning ranks neurons by, during forward.
+// `mask` is the batch's attention_mask (rows at 0 are padding).
+class EncoderProbe {
+ public:
+  virtual ~EncoderProbe() = default;
+  // context: [rows, heads * head_dim], attention output before its projection.
+  virtual void attention_context(size_t layer, const float* context, size_t rows, size_t heads,
+                                 size_t head_dim, const uint8_t* mask) = 0;
+  // activations: [rows, width], the FFN's GELU output.
+  virtual void ffn_activations(size_t layer, const float* activations, size_t rows, size_t width,
+                               const uint8_t* mask) = 0;
+};
+
 class EncoderModel {
  public:
   // Validates every tensor against the config and packs the weights; the
@@ -34,17 +47,22 @@ class EncoderModel {
                                          WeightFormat format = WeightFormat::kF32);
 
   // Returns last_hidden_state, [batch * seq, hidden_size].
-  std::vector<float> forward(const EncoderBatch& batch) const;
+  // `probe` (optional) sees every layer's activations.
+  std::vector<float> forward(const EncoderBatch& batch, EncoderProbe* probe = nullptr) const;
 
   // tanh(W h_cls + b) per sequence, [batch, hidden]; requires has_pooler().
   std::vector<float> pool_cls(const std::vector<float>& hidden, size_t batch, size_t seq) const;
   bool has_pooler() const { return pooler_ != nullptr; }
 
   const EncoderConfig& config() const { return config_; }
+  // Per layer; differ from the config in structurally pruned models.
+  size_t layer_heads(size_t layer) const { return layers_.at(layer).heads; }
+  size_t layer_ffn_width(size_t layer) const { return layers_.at(layer).intermediate.out_features(); }
 
  private:
   struct Layer {
-    Linear qkv;  // fused [3H, H] projection
+    size_t heads;  // kept attention heads (pruned layers have fewer)
+    Linear qkv;  // fused [3 * heads * head_dim, H] projection
     Linear attention_out;
     std::vector<float> attention_ln_gamma, attention_ln_beta;
     Linear intermediate;

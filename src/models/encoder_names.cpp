@@ -72,4 +72,14 @@ const EncoderNames& encoder_names(const std::string& model_type) {
   fail(ErrorCode::kUnsupported, "no tensor layout for model_type '" + model_type + "'");
 }
 
+std::string encoder_tensor_prefix(const SafetensorsFile& file, const EncoderNames& names,
+                                  const std::string& model_type) {
+  for (const std::string& prefix : names.prefixes) {
+    if (file.find(prefix + names.word_embeddings)) return prefix;
+  }
+  fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" +
+                                     names.word_embeddings + "' (not a " + model_type +
+                                     " checkpoint?)");
+}
+
 }  // namespace pf

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "formats/safetensors.h"
+
 namespace pf {
 
 struct EncoderLayerNames {
@@ -31,5 +33,10 @@ struct EncoderNames {
 // model_type from config.json: "bert", "distilbert", "roberta",
 // "xlm-roberta" or "electra".
 const EncoderNames& encoder_names(const std::string& model_type);
+
+// The first of names.prefixes under which `file` has the word embeddings;
+// kCorruptModel naming the tensor when none.
+std::string encoder_tensor_prefix(const SafetensorsFile& file, const EncoderNames& names,
+                                  const std::string& model_type);
 
 }  // namespace pf

@@ -22,6 +22,14 @@ bool WeightLoader::has(const std::string& name) const {
   return file_.find(prefix_ + name) != nullptr;
 }
 
+const std::vector<int64_t>& WeightLoader::shape(const std::string& name) const {
+  const TensorView* t = file_.find(prefix_ + name);
+  if (t == nullptr) {
+    fail(ErrorCode::kCorruptModel, file_.file_name() + ": missing tensor '" + prefix_ + name + "'");
+  }
+  return t->shape;
+}
+
 std::vector<float> WeightLoader::get(const std::string& name,
                                      const std::vector<int64_t>& shape) const {
   const std::string full = prefix_ + name;

@@ -18,6 +18,9 @@ class WeightLoader {
       : file_(file), prefix_(std::move(prefix)) {}
 
   bool has(const std::string& name) const;
+  // The stored shape; throws pf::Error (kCorruptModel) when the tensor is
+  // missing. For tensors whose size the weights decide (pruned layers).
+  const std::vector<int64_t>& shape(const std::string& name) const;
   // Throws pf::Error naming the file and tensor when it is missing or its
   // shape differs from `shape`.
   std::vector<float> get(const std::string& name, const std::vector<int64_t>& shape) const;

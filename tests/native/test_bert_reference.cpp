@@ -35,8 +35,12 @@ TEST_CASE("BERT / DistilBERT f32 match the PyTorch reference within 1e-4") {
   // prefix (the reference upcasts the same stored values).
   // tiny-distilbert*: the same checks for DistilBERT's layout (prefixed f32,
   // bare BF16).
+  // tiny-*-pruned*: structurally pruned (HF prune_heads + FFN row removal,
+  // tests/reference/prune_hf_style.py): per-layer head counts and FFN widths.
   const std::string name = GENERATE(as<std::string>(), "tiny-bert", "tiny-bert-bf16",
-                                    "tiny-distilbert", "tiny-distilbert-bf16");
+                                    "tiny-distilbert", "tiny-distilbert-bf16", "tiny-bert-pruned",
+                                    "tiny-bert-pruned-mag", "tiny-bert-pruned-twice",
+                                    "tiny-distilbert-pruned");
   const std::string dir = pf_test::testdata_dir() + "/" + name;
   const std::string ref_path = dir + "/reference.json";
   INFO("generate with: npm run testdata (missing " << ref_path << ")");

@@ -12,14 +12,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include "test_helpers.h"
 
 namespace {
 
-// build/native/pocketformer beside build/testdata.
-std::string cli() { return pf_test::testdata_dir() + "/../native/pocketformer"; }
+std::string cli() { return pf_test::cli_path(); }
 
 std::string out_dir() {
   const std::string d = pf_test::testdata_dir() + "/convert-out";
@@ -27,19 +25,7 @@ std::string out_dir() {
   return d;
 }
 
-struct Run {
-  int code = -1;
-  std::string output;  // stdout + stderr
-};
-
-Run run(const std::string& args) {
-  const std::string log = out_dir() + "/cli.log";
-  const int status = std::system((cli() + " " + args + " > '" + log + "' 2>&1").c_str());
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.output = pf_test::read_text(log);
-  return r;
-}
+pf_test::CliRun run(const std::string& args) { return pf_test::run_cli(args, out_dir() + "/cli.log"); }
 
 }  // namespace
 
@@ -58,7 +44,7 @@ TEST_CASE("pocketformer convert: stories260K q8 with report; python reads the GG
     const std::string gguf = out_dir() + "/stories-" + dtype + ".gguf";
     const std::string report = out_dir() + "/stories-" + dtype + ".json";
     std::remove(gguf.c_str());
-    const Run r = run("convert '" + dir + "/stories260K.bin' --tokenizer '" + dir +
+    const pf_test::CliRun r = run("convert '" + dir + "/stories260K.bin' --tokenizer '" + dir +
                       "/tok512.bin' -o '" + gguf + "' --dtype " + dtype + " --report '" + report +
                       "' --keep-f16 'blk.4.*'");
     INFO(r.output);
@@ -118,7 +104,7 @@ TEST_CASE("pocketformer convert: hostile invocations exit non-zero with a messag
   };
   for (const Case& c : cases) {
     if (c.args.find(stories) != std::string::npos && !pf_test::file_exists(stories)) continue;
-    const Run r = run(c.args);
+    const pf_test::CliRun r = run(c.args);
     INFO("pocketformer " << c.args << "\n" << r.output);
     CHECK(r.code == c.code);
     CHECK(r.output.find(c.message) != std::string::npos);

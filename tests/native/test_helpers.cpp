@@ -4,6 +4,11 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#ifndef __EMSCRIPTEN__
+#include <sys/wait.h>
+#endif
+
+#include <catch2/catch.hpp>
 
 namespace pf_test {
 
@@ -29,6 +34,26 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
 std::string read_text(const std::string& path) {
   const auto bytes = read_bytes(path);
   return std::string(bytes.begin(), bytes.end());
+}
+
+EncoderFiles read_encoder_dir(const std::string& name) {
+  const std::string dir = testdata_dir() + "/" + name;
+  INFO("generate with: npm run testdata (missing " << dir << ")");
+  REQUIRE(file_exists(dir + "/model.safetensors"));
+  return {read_text(dir + "/config.json"), read_bytes(dir + "/model.safetensors"),
+          read_text(dir + "/vocab.txt")};
+}
+
+std::string cli_path() { return testdata_dir() + "/../native/pocketformer"; }
+
+CliRun run_cli(const std::string& args, const std::string& log) {
+  CliRun r;
+#ifndef __EMSCRIPTEN__
+  const int status = std::system((cli_path() + " " + args + " > '" + log + "' 2>&1").c_str());
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = read_text(log);
+#endif
+  return r;
 }
 
 }  // namespace pf_test

@@ -16,4 +16,22 @@ bool file_exists(const std::string& path);
 std::string read_text(const std::string& path);
 std::vector<uint8_t> read_bytes(const std::string& path);
 
+// An encoder folder in HF layout, as build/testdata/<name> holds it.
+struct EncoderFiles {
+  std::string config;
+  std::vector<uint8_t> weights;  // model.safetensors
+  std::string vocab;
+};
+// Fails the running test (naming the folder) when it is missing.
+EncoderFiles read_encoder_dir(const std::string& name);
+
+// build/native/pocketformer beside build/testdata.
+std::string cli_path();
+struct CliRun {
+  int code = -1;
+  std::string output;  // stdout + stderr
+};
+// Runs `pocketformer <args>` through the shell, output captured in `log`.
+CliRun run_cli(const std::string& args, const std::string& log);
+
 }  // namespace pf_test

@@ -86,7 +86,7 @@ def load_model(model_dir):
         prefix = "bert."
     else:
         raise KeyError("missing tensor embeddings.word_embeddings.weight")
-    H, I, V = cfg["hidden_size"], cfg["intermediate_size"], cfg["vocab_size"]
+    H, V = cfg["hidden_size"], cfg["vocab_size"]
     expect = {
         "embeddings.word_embeddings.weight": (V, H),
         "embeddings.position_embeddings.weight": (cfg["max_position_embeddings"], H),
@@ -94,9 +94,14 @@ def load_model(model_dir):
         "embeddings.LayerNorm.weight": (H,), "embeddings.LayerNorm.bias": (H,),
         "pooler.dense.weight": (H, H), "pooler.dense.bias": (H,),
     }
-    for i in range(cfg["num_hidden_layers"]):
+    for i, (heads, I) in enumerate(layer_sizes(cfg, arrays, prefix + "encoder.layer.%d.intermediate.dense.weight")):
+        A = heads * (H // cfg["num_attention_heads"])  # q/k/v rows after head pruning
         for n in LAYER_NAMES:
             shape = (H,) if n.endswith("bias") or "LayerNorm" in n else (H, H)
+            if n.startswith("attention.self"):
+                shape = (A, H) if n.endswith("weight") else (A,)
+            if n == "attention.output.dense.weight":
+                shape = (H, A)
             if n.startswith("intermediate"):
                 shape = (I, H) if n.endswith("weight") else (I,)
             if n == "output.dense.weight":
@@ -114,6 +119,22 @@ def load_model(model_dir):
         params[name] = arr.astype(np.float64)  # exact widening from F32/F16/BF16
     wdtype = sorted(set(dtypes[prefix + n] for n in expect if prefix + n in dtypes))
     return cfg, params, prefix, wdtype
+
+
+def layer_sizes(cfg, arrays, ffn_in_name, keys=("num_hidden_layers", "num_attention_heads",
+                                                "intermediate_size")):
+    """[(heads, ffn width)] per layer of a possibly structurally pruned model:
+    heads = num_attention_heads - |pruned_heads[layer]| (HF prune_heads), FFN
+    width read from the intermediate weight (row removal; <= the config's)."""
+    L, nh, I = (cfg[k] for k in keys)
+    pruned = {int(k): set(v) for k, v in (cfg.get("pruned_heads") or {}).items()}
+    sizes = []
+    for i in range(L):
+        assert all(0 <= h < nh for h in pruned.get(i, ())), "pruned_heads out of range"
+        width = arrays[ffn_in_name % i].shape[0] if ffn_in_name % i in arrays else I
+        assert 0 < width <= I, "FFN width %d of layer %d outside (0, %d]" % (width, i, I)
+        sizes.append((nh - len(pruned.get(i, ())), width))
+    return sizes
 
 
 def to_torch(params, dtype):
@@ -136,9 +157,8 @@ def linear(x, P, name):
     return x @ P[name + ".weight"].T + P[name + ".bias"]
 
 
-def self_attention(x, P, p, n_heads, ext_mask):
+def self_attention(x, P, p, n_heads, d, ext_mask):
     B, S, H = x.shape
-    d = H // n_heads
 
     def heads(t):  # [B,S,H] -> [B,nh,S,d]
         return t.view(B, S, n_heads, d).permute(0, 2, 1, 3)
@@ -148,20 +168,28 @@ def self_attention(x, P, p, n_heads, ext_mask):
     v = heads(linear(x, P, p + "attention.self.value"))
     scores = q @ k.transpose(-1, -2) / math.sqrt(d) + ext_mask  # [B,nh,S,S]
     probs = torch.softmax(scores, dim=-1)
-    ctx = (probs @ v).permute(0, 2, 1, 3).reshape(B, S, H)
+    ctx = (probs @ v).permute(0, 2, 1, 3).reshape(B, S, n_heads * d)
     return ctx
 
 
 def encoder_layer(x, P, i, cfg, ext_mask):
     p = "encoder.layer.%d." % i
     eps = cfg["layer_norm_eps"]
-    ctx = self_attention(x, P, p, cfg["num_attention_heads"], ext_mask)
+    d = cfg["hidden_size"] // cfg["num_attention_heads"]
+    n_heads = P[p + "attention.self.query.weight"].shape[0] // d
+    assert n_heads == layer_heads(cfg, i), "layer %d: weights disagree with pruned_heads" % i
+    ctx = self_attention(x, P, p, n_heads, d, ext_mask)
     a = layer_norm(linear(ctx, P, p + "attention.output.dense") + x,
                    P[p + "attention.output.LayerNorm.weight"],
                    P[p + "attention.output.LayerNorm.bias"], eps)
     h = gelu(linear(a, P, p + "intermediate.dense"))
     return layer_norm(linear(h, P, p + "output.dense") + a,
                       P[p + "output.LayerNorm.weight"], P[p + "output.LayerNorm.bias"], eps)
+
+
+def layer_heads(cfg, i):
+    pruned = (cfg.get("pruned_heads") or {}).get(str(i), [])
+    return cfg["num_attention_heads"] - len(set(pruned))
 
 
 def extended_mask(attention_mask, dtype):
@@ -217,10 +245,15 @@ def self_check(P, cfg, enc):
     ids = torch.tensor(enc["input_ids"])
     am = torch.tensor(enc["attention_mask"])
     L, nh, I = ids.shape[1], cfg["num_attention_heads"], cfg["intermediate_size"]
+    full = [i for i in range(cfg["num_hidden_layers"])
+            if P["encoder.layer.%d.attention.self.query.weight" % i].shape[0] == H
+            and P["encoder.layer.%d.intermediate.dense.weight" % i].shape[0] == I]
+    if not full:  # nn.TransformerEncoderLayer cannot express a pruned layer
+        return errs
     layer = torch.nn.TransformerEncoderLayer(H, nh, I, dropout=0.0, activation="gelu",
                                              layer_norm_eps=eps, batch_first=True,
                                              norm_first=False).double().eval()
-    p = "encoder.layer.0."
+    p = "encoder.layer.%d." % full[0]
     with torch.no_grad():
         layer.self_attn.in_proj_weight.copy_(torch.cat([P[p + "attention.self.%s.weight" % n]
                                                         for n in ("query", "key", "value")]))
@@ -239,7 +272,7 @@ def self_check(P, cfg, enc):
         norm2.bias.copy_(P[p + "output.LayerNorm.bias"])
         xin = torch.randn(ids.shape[0], L, H, dtype=torch.float64)
         theirs = layer(xin, src_key_padding_mask=(am == 0))
-        ours = encoder_layer(xin, P, 0, cfg, extended_mask(am, torch.float64))
+        ours = encoder_layer(xin, P, full[0], cfg, extended_mask(am, torch.float64))
         valid = am.bool()
         errs["encoder_layer_vs_nn.TransformerEncoderLayer"] = \
             (theirs[valid] - ours[valid]).abs().max().item()

@@ -47,11 +47,11 @@ from bert_tokenizer import BertTokenizerRef  # noqa: E402
 
 LN_EPS = 1e-12  # modeling_distilbert: nn.LayerNorm(dim, eps=1e-12), not configurable
 PREFIXES = ("", "distilbert.")
-BLOCK_TENSORS = [  # (name inside transformer.layer.{i}., shape in terms of D / Hd)
-    ("attention.q_lin.weight", "DD"), ("attention.q_lin.bias", "D"),
-    ("attention.k_lin.weight", "DD"), ("attention.k_lin.bias", "D"),
-    ("attention.v_lin.weight", "DD"), ("attention.v_lin.bias", "D"),
-    ("attention.out_lin.weight", "DD"), ("attention.out_lin.bias", "D"),
+BLOCK_TENSORS = [  # (name inside transformer.layer.{i}., shape in terms of D / H / A = kept heads * head size)
+    ("attention.q_lin.weight", "AD"), ("attention.q_lin.bias", "A"),
+    ("attention.k_lin.weight", "AD"), ("attention.k_lin.bias", "A"),
+    ("attention.v_lin.weight", "AD"), ("attention.v_lin.bias", "A"),
+    ("attention.out_lin.weight", "DA"), ("attention.out_lin.bias", "D"),
     ("sa_layer_norm.weight", "D"), ("sa_layer_norm.bias", "D"),
     ("ffn.lin1.weight", "HD"), ("ffn.lin1.bias", "H"),
     ("ffn.lin2.weight", "DH"), ("ffn.lin2.bias", "D"),
@@ -77,14 +77,19 @@ def load_distilbert(model_dir):
         raise KeyError("need exactly one of %s" % [p + "embeddings.word_embeddings.weight"
                                                    for p in PREFIXES])
     prefix = found[0]
-    sizes = {"D": cfg["dim"], "H": cfg["hidden_dim"]}
+    sizes = {"D": cfg["dim"], "H": cfg["hidden_dim"], "A": cfg["dim"]}
     expect = {
         "embeddings.word_embeddings.weight": (cfg["vocab_size"], cfg["dim"]),
         "embeddings.position_embeddings.weight": (cfg["max_position_embeddings"], cfg["dim"]),
         "embeddings.LayerNorm.weight": (cfg["dim"],),
         "embeddings.LayerNorm.bias": (cfg["dim"],),
     }
-    for i in range(cfg["n_layers"]):
+    sizes_per_layer = br.layer_sizes(cfg, arrays, prefix + "transformer.layer.%d.ffn.lin1.weight",
+                                     ("n_layers", "n_heads", "hidden_dim"))
+    for i, (heads, width) in enumerate(sizes_per_layer):
+        # Pruned layers: q/k/v rows and out_lin columns of the kept heads (A),
+        # lin1 rows / lin2 columns of the kept neurons (H).
+        sizes.update(A=heads * (cfg["dim"] // cfg["n_heads"]), H=width)
         for name, dims in BLOCK_TENSORS:
             expect["transformer.layer.%d.%s" % (i, name)] = tuple(sizes[c] for c in dims)
     params = {}
@@ -100,10 +105,11 @@ def load_distilbert(model_dir):
 
 # -------------------------------------------------------------------- model ---
 
-def mhsa(x, P, blk, n_heads, attention_mask):
-    """MultiHeadSelfAttention.forward (query = key = value = x), incl. out_lin."""
+def mhsa(x, P, blk, n_heads, attention_mask, dph=None):
+    """MultiHeadSelfAttention.forward (query = key = value = x), incl. out_lin.
+    A pruned layer has fewer heads of the same size dph = dim / config n_heads."""
     bs, seq, dim = x.shape
-    dph = dim // n_heads
+    dph = dph or dim // n_heads
 
     def split(t):
         return t.view(bs, seq, n_heads, dph).transpose(1, 2)
@@ -114,13 +120,13 @@ def mhsa(x, P, blk, n_heads, attention_mask):
     scores = q @ k.transpose(2, 3)
     masked = (attention_mask == 0).view(bs, 1, 1, seq).expand_as(scores)
     scores = scores.masked_fill(masked, torch.finfo(scores.dtype).min)
-    ctx = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(bs, seq, dim)
+    ctx = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(bs, seq, n_heads * dph)
     return br.linear(ctx, P, blk + "attention.out_lin")
 
 
-def transformer_block(x, P, i, n_heads, attention_mask):
+def transformer_block(x, P, i, n_heads, attention_mask, dph=None):
     blk = "transformer.layer.%d." % i
-    sa = br.layer_norm(mhsa(x, P, blk, n_heads, attention_mask) + x,
+    sa = br.layer_norm(mhsa(x, P, blk, n_heads, attention_mask, dph) + x,
                        P[blk + "sa_layer_norm.weight"], P[blk + "sa_layer_norm.bias"], LN_EPS)
     ffn = br.linear(br.gelu(br.linear(sa, P, blk + "ffn.lin1")), P, blk + "ffn.lin2")
     return br.layer_norm(ffn + sa, P[blk + "output_layer_norm.weight"],
@@ -138,8 +144,11 @@ def embed(P, input_ids):
 def distilbert_forward(P, cfg, input_ids, attention_mask):
     """LongTensors [B,S] -> last_hidden_state [B,S,dim] in the dtype of P."""
     x = embed(P, input_ids)
+    dph = cfg["dim"] // cfg["n_heads"]
     for i in range(cfg["n_layers"]):
-        x = transformer_block(x, P, i, cfg["n_heads"], attention_mask)
+        heads = P["transformer.layer.%d.attention.q_lin.weight" % i].shape[0] // dph
+        assert heads == cfg["n_heads"] - len(set((cfg.get("pruned_heads") or {}).get(str(i), [])))
+        x = transformer_block(x, P, i, heads, attention_mask, dph)
     return x
 
 
@@ -152,7 +161,12 @@ def self_check(P, cfg, enc):
     valid = am.bool()
     torch.manual_seed(0)
     x = torch.randn(ids.shape[0], ids.shape[1], D, dtype=torch.float64)
-    blk = "transformer.layer.0."
+    full = [i for i in range(cfg["n_layers"])  # nn modules cannot express pruned layers
+            if P["transformer.layer.%d.attention.q_lin.weight" % i].shape[0] == D
+            and P["transformer.layer.%d.ffn.lin1.weight" % i].shape[0] == cfg["hidden_dim"]]
+    if not full:
+        return {}
+    blk = "transformer.layer.%d." % full[0]
     errs = {}
 
     def cat(kind):
@@ -191,7 +205,7 @@ def self_check(P, cfg, enc):
             mod.weight.copy_(P[blk + name + ".weight"])
             mod.bias.copy_(P[blk + name + ".bias"])
         theirs = enc_layer(x, src_key_padding_mask=~valid)
-        ours = transformer_block(x, P, 0, nh, am)
+        ours = transformer_block(x, P, full[0], nh, am)
         errs["block_vs_nn.TransformerEncoderLayer"] = (theirs[valid] - ours[valid]).abs().max().item()
     bad = {k: e for k, e in errs.items() if not e < 1e-9}
     if bad:
@@ -218,7 +232,8 @@ def bert_cross_check(P, cfg, enc):
                 Pb["encoder.layer.%d.%s.%s" % (i, theirs, kind)] = \
                     P["transformer.layer.%d.%s.%s" % (i, ours, kind)]
     bcfg = {"layer_norm_eps": LN_EPS, "num_hidden_layers": cfg["n_layers"],
-            "num_attention_heads": cfg["n_heads"]}
+            "num_attention_heads": cfg["n_heads"], "hidden_size": D,
+            "pruned_heads": cfg.get("pruned_heads")}
     ids, am = torch.tensor(enc["input_ids"]), torch.tensor(enc["attention_mask"])
     hb, _ = br.bert_forward(Pb, bcfg, ids, am)
     hd = distilbert_forward(P, cfg, ids, am)
