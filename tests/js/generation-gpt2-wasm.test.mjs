@@ -32,7 +32,7 @@ before(async () => {
 
 test('tiny HF GPT-2: greedy continuation equals the PyTorch reference', () => {
   const { ref, config, weights } = readGpt2();
-  const gen = Module.TextGenerator.loadHf(config, weights, 'f32', 0, '');
+  const gen = Module.TextGenerator.loadHf(config, weights, 'f32', 0, '', 'f32');
   try {
     const c = gen.config();
     assert.equal(c.modelType, 'gpt2');
@@ -47,7 +47,7 @@ test('tiny HF GPT-2: greedy continuation equals the PyTorch reference', () => {
     gen.delete();
   }
   for (const dtype of ['int8', 'q4']) {
-    const q = Module.TextGenerator.loadHf(config, weights, dtype, 32, '');
+    const q = Module.TextGenerator.loadHf(config, weights, dtype, 32, '', 'f32');
     try {
       assert.equal(q.config().maxContext, 32);
       q.start(ref.prompt, { temperature: 0, maxNewTokens: 100, eosTokenIds: [] });
@@ -70,10 +70,10 @@ test('GPT-2 load errors carry codes', () => {
       return true;
     });
   expectCode(() => Module.TextGenerator.loadHf(
-    JSON.stringify({ ...cfg, scale_attn_by_inverse_layer_idx: true }), weights, 'f32', 0, ''),
+    JSON.stringify({ ...cfg, scale_attn_by_inverse_layer_idx: true }), weights, 'f32', 0, '', 'f32'),
   'UNSUPPORTED');
   expectCode(() => Module.TextGenerator.loadHf(
-    JSON.stringify({ ...cfg, n_embd: 64 }), weights, 'f32', 0, ''), 'CORRUPT_MODEL');
-  expectCode(() => Module.TextGenerator.loadHf(config, weights.slice(0, 4096), 'f32', 0, ''),
+    JSON.stringify({ ...cfg, n_embd: 64 }), weights, 'f32', 0, '', 'f32'), 'CORRUPT_MODEL');
+  expectCode(() => Module.TextGenerator.loadHf(config, weights.slice(0, 4096), 'f32', 0, '', 'f32'),
     'CORRUPT_MODEL');
 });

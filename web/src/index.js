@@ -260,7 +260,11 @@ export async function pipeline(task, model, options = {}) {
     spec.adapter,
     files.files,
     // dtype left out when not asked for: a GGUF then keeps its own precision.
-    { dtype: options.dtype == null ? undefined : dtype, maxContext: options.max_context },
+    {
+      dtype: options.dtype == null ? undefined : dtype,
+      maxContext: options.max_context,
+      kvCacheDtype: options.kv_cache_dtype,
+    },
     { transfer: files.owned },
   );
   let loaded;
