@@ -1,7 +1,8 @@
 // TextGenerator.loadHf with GPT-2 checkpoints in the real wasm module under
 // Node: the greedy continuation of the tiny F16 GPT-2 ("transformer."
 // prefix) equals the PyTorch reference, quantized formats load and run, and
-// a GPT-2 config over unfit weights fails with a code.
+// a GPT-2 config over unfit weights fails with a code; the same weights as
+// llama.cpp "gpt2" GGUFs (f32 and f16 KV caches) give the same continuation.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -28,6 +29,28 @@ before(async () => {
     pathToFileURL(path.join(DIST, 'pocketformer-simd-mt.mjs')).href
   );
   Module = await createPocketformer({ numThreads: 2 });
+});
+
+test('tiny GPT-2 as a llama.cpp gpt2 GGUF: greedy continuation equals the PyTorch reference', () => {
+  for (const dir of [path.join(TESTDATA, 'tiny-gpt2'), TINY_GPT2]) {
+    const { ref } = readGpt2(dir);
+    const gguf = new Uint8Array(fs.readFileSync(path.join(dir, 'model.gguf')));
+    for (const kv of ['f32', 'f16']) {
+      const gen = Module.TextGenerator.loadGguf(gguf, '', 0, kv);
+      try {
+        const c = gen.config();
+        assert.equal(c.modelType, 'gpt2');
+        assert.equal(c.dtype, 'f32');
+        assert.equal(c.kvCacheDtype, kv);
+        gen.start(Int32Array.from(ref.prompt), { temperature: 0, maxNewTokens: 64, eosTokenIds: [] });
+        const ids = [];
+        for (let id = gen.next(); id >= 0; id = gen.next()) ids.push(id);
+        assert.deepEqual(ids, ref.continuation, `${dir} kv ${kv}`);
+      } finally {
+        gen.delete();
+      }
+    }
+  }
 });
 
 test('tiny HF GPT-2: greedy continuation equals the PyTorch reference', () => {
