@@ -47,7 +47,15 @@ $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-tied" --seed 1 --t
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-qwen2" --seed 2 --arch qwen2 --tied --rope-theta 1000000 --rms-eps 1e-6
 # A micro llama2.c checkpoint (~1 KB): a fast seed for fuzz_llama2c.
 $PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-micro" --seed 3 --vocab-size 16 --hidden 8 --layers 1 --heads 2 --kv-heads 1 --intermediate 12 --max-pos 8 --llama2c
-for m in tiny-llama tiny-llama-tied tiny-qwen2; do
+# rope_scaling: linear (the old "type" key), dynamic NTK (a 32-position
+# model run to 75 tokens, past where the scaling starts), llama3 and yarn
+# (original lengths short enough that every frequency band is exercised).
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-rope-linear" --seed 4 --rope-scaling '{"type": "linear", "factor": 2.0}'
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-rope-dynamic" --seed 5 --max-pos 32 --rope-scaling '{"rope_type": "dynamic", "factor": 4.0}'
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-rope-llama3" --seed 6 --rope-theta 500000 --rope-scaling '{"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64}'
+$PY tests/reference/make_tiny_llama.py --out "$OUT/tiny-llama-rope-yarn" --seed 7 --rope-scaling '{"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32}'
+ROPE_MODELS="tiny-llama-rope-linear tiny-llama-rope-dynamic tiny-llama-rope-llama3 tiny-llama-rope-yarn"
+for m in tiny-llama tiny-llama-tied tiny-qwen2 $ROPE_MODELS; do
   $PY tests/reference/llama_reference.py --model "$OUT/$m" --out "$OUT/$m/reference.json"
 done
 # GPT-2: bare GPT2Model names (F32, 3 layers); the GPT2LMHeadModel
@@ -63,10 +71,14 @@ for m in tiny-gpt2 tiny-gpt2-f16 tiny-gpt2-untied; do
 done
 # The same decoders as llama.cpp-style GGUFs written in Python (q/k rows
 # permuted to interleaved RoPE for llama), for the GGUF loader's tests.
-for m in tiny-llama tiny-llama-tied tiny-qwen2; do
+for m in tiny-llama tiny-llama-tied tiny-qwen2 tiny-llama-rope-linear tiny-llama-rope-llama3 tiny-llama-rope-yarn; do
   $PY tests/reference/make_tiny_gguf.py --model "$OUT/$m" --out "$OUT/$m/model.gguf"
 done
 $PY tests/reference/make_tiny_gguf.py --model "$OUT/tiny-llama" --out "$OUT/tiny-llama/model-q8_0.gguf" --type Q8_0
+# GPT-2 as llama.cpp's "gpt2" architecture (Conv1D weights transposed).
+for m in tiny-gpt2 tiny-gpt2-f16; do
+  $PY tests/reference/make_tiny_gguf.py --model "$OUT/$m" --out "$OUT/$m/model.gguf"
+done
 # SentencePiece: .model files built from llama.cpp's Llama GGUF vocab and
 # llama2.c's tok512.bin, and python sentencepiece's encodings/decodings of
 # seeded random text for them and for sentencepiece's test models.

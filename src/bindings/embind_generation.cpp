@@ -88,38 +88,44 @@ pf::GenerationOptions parse_options(const pf::TextGeneration& t, const val& opti
 
 class JsTextGenerator {
  public:
+  // kv_dtype: "f32" (or "") / "f16", the KV cache storage.
   static JsTextGenerator* load_llama2c(val model, val tokenizer, std::string dtype,
-                                       int max_context) {
+                                       int max_context, std::string kv_dtype) {
     return guarded([&] {
       const pf::WeightFormat format = pf::parse_dtype_option(dtype);
       const std::vector<uint8_t> m = bytes_from_js(model), tok = bytes_from_js(tokenizer);
       return new JsTextGenerator(pf::TextGeneration::load_llama2c(
-          m.data(), m.size(), tok.data(), tok.size(), format, max_context < 0 ? 0 : max_context));
+          m.data(), m.size(), tok.data(), tok.size(), format, max_context < 0 ? 0 : max_context,
+          pf::parse_kv_dtype(kv_dtype)));
     });
   }
 
   // tokenizer_json: the folder's tokenizer.json text, or "" (ids only).
   static JsTextGenerator* load_hf(std::string config_json, val weights, std::string dtype,
-                                  int max_context, std::string tokenizer_json) {
+                                  int max_context, std::string tokenizer_json,
+                                  std::string kv_dtype) {
     return guarded([&] {
       const pf::WeightFormat format = pf::parse_dtype_option(dtype);
       const std::vector<uint8_t> w = bytes_from_js(weights);
       return new JsTextGenerator(pf::TextGeneration::load_hf(config_json, w.data(), w.size(),
                                                              format, max_context < 0 ? 0 : max_context,
-                                                             tokenizer_json));
+                                                             tokenizer_json,
+                                                             pf::parse_kv_dtype(kv_dtype)));
     });
   }
 
   // dtype "" (or "auto"): the format the file's weights suggest (int8 for
   // Q8_0, 4-bit for Q4_*, f32 for float files).
-  static JsTextGenerator* load_gguf(val bytes, std::string dtype, int max_context) {
+  static JsTextGenerator* load_gguf(val bytes, std::string dtype, int max_context,
+                                    std::string kv_dtype) {
     return guarded([&] {
       const std::vector<uint8_t> b = bytes_from_js(bytes);
       pf::WeightFormat format = pf::WeightFormat::kF32;
       const bool automatic = dtype.empty() || dtype == "auto";
       if (!automatic) format = pf::parse_dtype_option(dtype);
       return new JsTextGenerator(pf::TextGeneration::load_gguf(
-          b.data(), b.size(), automatic ? nullptr : &format, max_context < 0 ? 0 : max_context));
+          b.data(), b.size(), automatic ? nullptr : &format, max_context < 0 ? 0 : max_context,
+          pf::parse_kv_dtype(kv_dtype)));
     });
   }
 
@@ -204,6 +210,8 @@ class JsTextGenerator {
     o.set("eosTokenIds", pf_js::typed_array(eos));
     o.set("dtype", std::string(pf::weight_format_name(impl_->model().format())));
     o.set("weightBytes", (double)impl_->model().weight_bytes());
+    o.set("kvCacheDtype", std::string(pf::kv_dtype_name(c.kv_dtype)));
+    o.set("kvCacheBytes", (double)impl_->model().kv_cache_bytes());
     return o;
   }
 

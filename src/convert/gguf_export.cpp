@@ -1,5 +1,6 @@
 #include "convert/gguf_export.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "core/error.h"
@@ -122,6 +123,42 @@ void write_vocab(GgufWriter& w, const SentencePieceTokenizer& tok, const Decoder
   w.add_bool("tokenizer.ggml.add_space_prefix", tok.options().add_dummy_prefix);
 }
 
+// rope_scaling in llama.cpp's terms: linear and yarn as rope.scaling.* keys,
+// Llama 3.1's per-frequency divisors as the rope_freqs.weight tensor (as
+// convert_hf_to_gguf writes them). llama.cpp has no dynamic NTK scaling.
+void write_rope_scaling(GgufWriter& w, const std::string& p, const DecoderConfig& c) {
+  const RopeScaling& s = c.rope_scaling;
+  switch (s.type) {
+    case RopeScaling::Type::kNone: break;
+    case RopeScaling::Type::kLinear:
+      w.add_string(p + "rope.scaling.type", "linear");
+      w.add_f32(p + "rope.scaling.factor", (float)s.factor);
+      break;
+    case RopeScaling::Type::kYarn:
+      if (s.beta_fast != 32.0 || s.beta_slow != 1.0 || !s.truncate ||
+          std::fabs(s.attention_factor - (0.1 * std::log(s.factor) + 1.0)) > 1e-6) {
+        fail(ErrorCode::kUnsupported, "yarn rope_scaling with non-default beta_fast / beta_slow / "
+                                      "truncate / attention factor cannot be written as GGUF");
+      }
+      w.add_string(p + "rope.scaling.type", "yarn");
+      w.add_f32(p + "rope.scaling.factor", (float)s.factor);
+      w.add_u32(p + "rope.scaling.original_context_length", (uint32_t)s.original_max_positions);
+      break;
+    case RopeScaling::Type::kLlama3: {
+      RopeScaling none;
+      const std::vector<float> base = rope_inv_freq((size_t)c.head_dim, c.rope_theta, none);
+      const std::vector<float> scaled = rope_inv_freq((size_t)c.head_dim, c.rope_theta, s);
+      std::vector<float> divisors(base.size());
+      for (size_t i = 0; i < base.size(); ++i) divisors[i] = base[i] / scaled[i];
+      w.add_tensor("rope_freqs.weight", {(int64_t)divisors.size()}, GgmlType::kF32,
+                   divisors.data(), divisors.size());
+      break;
+    }
+    case RopeScaling::Type::kDynamic:
+      fail(ErrorCode::kUnsupported, "rope_scaling 'dynamic' (NTK) has no GGUF/llama.cpp form");
+  }
+}
+
 }  // namespace
 
 std::vector<uint8_t> export_decoder_gguf(const ConvertSource& source, const ConvertOptions& o,
@@ -156,6 +193,7 @@ std::vector<uint8_t> export_decoder_gguf(const ConvertSource& source, const Conv
   w.add_u32(p + "rope.dimension_count", (uint32_t)c.head_dim);
   w.add_f32(p + "attention.layer_norm_rms_epsilon", c.rms_eps);
   w.add_u32(p + "vocab_size", (uint32_t)c.vocab_size);
+  write_rope_scaling(w, p, c);
   if (c.head_dim * c.n_heads != c.dim) {
     w.add_u32(p + "attention.key_length", (uint32_t)c.head_dim);
     w.add_u32(p + "attention.value_length", (uint32_t)c.head_dim);

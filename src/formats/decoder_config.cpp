@@ -1,6 +1,7 @@
 #include "formats/decoder_config.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -48,13 +49,89 @@ double number_field(const json& cfg, const std::string& file, const char* key, d
 }
 
 
-// ---- GPT-2 (GPT2LMHeadModel, DistilGPT2) ----------------------------------
-
 bool bool_field(const json& cfg, const std::string& file, const char* key, bool fallback) {
   if (!cfg.contains(key) || cfg[key].is_null()) return fallback;
   if (!cfg[key].is_boolean()) bad(file, std::string("field '") + key + "' is not a boolean");
   return cfg[key].get<bool>();
 }
+
+// ---- rope_scaling (HF modeling_rope_utils' rope types) ---------------------
+
+// Parses config.json's rope_scaling into c.rope_scaling and widens
+// c.max_context where the scaling extends the usable context.
+// max_positions: max_position_embeddings; max_context: the caller's cap.
+void parse_rope_scaling(const json& cfg, const std::string& file, int64_t max_positions,
+                        int64_t max_context, DecoderConfig& c) {
+  if (!cfg.contains("rope_scaling") || cfg["rope_scaling"].is_null()) return;
+  const json& rs = cfg["rope_scaling"];
+  if (!rs.is_object()) bad(file, "field 'rope_scaling' is not an object");
+  // Old configs say "type", newer ones "rope_type" (HF reads either).
+  const char* type_key = rs.contains("rope_type") ? "rope_type" : "type";
+  std::string type = "default";
+  if (rs.contains(type_key) && !rs[type_key].is_null()) {
+    if (!rs[type_key].is_string()) bad(file, std::string("rope_scaling.") + type_key + " is not a string");
+    type = rs[type_key].get<std::string>();
+  }
+  RopeScaling& s = c.rope_scaling;
+  if (type == "default") return;
+  if (type == "linear") {
+    s.type = RopeScaling::Type::kLinear;
+  } else if (type == "dynamic") {
+    s.type = RopeScaling::Type::kDynamic;
+  } else if (type == "llama3") {
+    s.type = RopeScaling::Type::kLlama3;
+  } else if (type == "yarn") {
+    s.type = RopeScaling::Type::kYarn;
+  } else {
+    fail(ErrorCode::kUnsupported, file + ": rope_scaling type '" + type +
+                                      "' is not supported (supported: default, linear, dynamic, "
+                                      "llama3, yarn)");
+  }
+  auto need = [&](const char* key) {
+    if (!rs.contains(key) || rs[key].is_null()) {
+      bad(file, "rope_scaling '" + type + "' needs field '" + key + "'");
+    }
+  };
+  need("factor");
+  s.factor = number_field(rs, file, "factor", 1.0, 1024.0, 1.0);
+  s.original_max_positions = max_positions;
+  if (s.type == RopeScaling::Type::kLlama3) {
+    need("low_freq_factor");
+    need("high_freq_factor");
+    need("original_max_position_embeddings");
+    s.low_freq_factor = number_field(rs, file, "low_freq_factor", 1e-6, 1e6, 1.0);
+    s.high_freq_factor = number_field(rs, file, "high_freq_factor", 1e-6, 1e6, 4.0);
+    s.original_max_positions =
+        int_field(rs, file, "original_max_position_embeddings", 1, 1 << 24, true);
+  }
+  if (s.type == RopeScaling::Type::kYarn) {
+    // As current transformers: factor as given, the original length from
+    // rope_scaling (else max_position_embeddings), attention factor given
+    // or 0.1 ln(factor) + 1 (the mscale / mscale_all_dim ratio when both set).
+    s.original_max_positions = int_field(rs, file, "original_max_position_embeddings", 1,
+                                         1 << 24, false, max_positions);
+    s.beta_fast = number_field(rs, file, "beta_fast", 1e-6, 1e6, 32.0);
+    s.beta_slow = number_field(rs, file, "beta_slow", 1e-6, 1e6, 1.0);
+    s.truncate = bool_field(rs, file, "truncate", true);
+    auto mscale = [&](double m) { return s.factor <= 1.0 ? 1.0 : 0.1 * m * std::log(s.factor) + 1.0; };
+    const double m = number_field(rs, file, "mscale", 0.0, 1e6, 0.0);
+    const double m_all = number_field(rs, file, "mscale_all_dim", 0.0, 1e6, 0.0);
+    s.attention_factor = m != 0.0 && m_all != 0.0 ? mscale(m) / mscale(m_all) : mscale(1.0);
+    s.attention_factor = number_field(rs, file, "attention_factor", 0.0, 1e6, s.attention_factor);
+  }
+  // NTK scaling exists to run past the trained length; allow (and by
+  // default size the cache for) factor times it. YaRN likewise extends its
+  // original length by factor.
+  int64_t limit = max_positions;
+  if (s.type == RopeScaling::Type::kDynamic || s.type == RopeScaling::Type::kYarn) {
+    limit = std::max<int64_t>(limit, (int64_t)((double)s.original_max_positions * s.factor));
+  }
+  limit = std::min<int64_t>(limit, 1 << 20);
+  c.max_context = max_context > 0 ? std::min(max_context, limit) : limit;
+}
+
+// ---- GPT-2 (GPT2LMHeadModel, DistilGPT2) ----------------------------------
+
 
 // Options of GPT2Config that change the computation in ways we do not
 // implement: refuse them by name rather than produce wrong logits.
@@ -142,6 +219,32 @@ void validate_decoder_config(const DecoderConfig& c, const std::string& source,
         std::to_string(c.max_context) + " is outside [1, 1048576]");
   check(c.rope_theta > 1.f && c.rope_theta < 1e12f, "rope_theta must be in (1, 1e12)");
   check(c.rms_eps > 0.f && c.rms_eps <= 1.f, "rms_eps must be in (0, 1]");
+  const RopeScaling& s = c.rope_scaling;
+  if (s.type != RopeScaling::Type::kNone) {
+    check(s.factor >= 1.0 && s.factor <= 1024.0, "rope scaling factor must be in [1, 1024]");
+  }
+  if (s.type == RopeScaling::Type::kDynamic || s.type == RopeScaling::Type::kLlama3 ||
+      s.type == RopeScaling::Type::kYarn) {
+    check(s.original_max_positions >= 1 && s.original_max_positions <= (1 << 24),
+          "rope scaling original context length must be in [1, 16777216]");
+  }
+  if (s.type == RopeScaling::Type::kLlama3) {
+    check(s.low_freq_factor > 0.0 && s.high_freq_factor > s.low_freq_factor,
+          "llama3 rope scaling needs 0 < low_freq_factor < high_freq_factor");
+  }
+  if (s.type == RopeScaling::Type::kYarn) {
+    check(s.beta_fast > 0.0 && s.beta_slow > 0.0, "yarn beta_fast / beta_slow must be positive");
+    check(s.attention_factor > 0.0 && s.attention_factor < 1e6,
+          "yarn attention factor must be in (0, 1e6)");
+  }
+  if (!s.freq_factors.empty()) {
+    check(s.freq_factors.size() == (size_t)c.head_dim / 2,
+          "rope frequency factors: " + std::to_string(s.freq_factors.size()) + " values for " +
+              std::to_string(c.head_dim / 2) + " frequencies");
+    for (float f : s.freq_factors) {
+      check(std::isfinite(f) && f > 0.f, "rope frequency factors must be finite and positive");
+    }
+  }
 }
 
 DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_context,
@@ -186,9 +289,7 @@ DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_con
     if (!cfg["attention_bias"].is_boolean()) bad(file, "field 'attention_bias' is not a boolean");
     if (c.model_type == "llama") c.attention_bias = cfg["attention_bias"].get<bool>();
   }
-  if (cfg.contains("rope_scaling") && !cfg["rope_scaling"].is_null()) {
-    fail(ErrorCode::kUnsupported, file + ": rope_scaling is not supported yet");
-  }
+  parse_rope_scaling(cfg, file, max_positions, max_context, c);
   if (cfg.contains("hidden_act") && cfg["hidden_act"] != "silu") {
     fail(ErrorCode::kUnsupported, file + ": hidden_act " + cfg["hidden_act"].dump() +
                                       " is not supported (supported: silu)");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "kernels/causal_attention.h"
 #include "kernels/rope.h"
 
 namespace pf {
@@ -25,8 +26,10 @@ struct DecoderConfig {
   int64_t head_dim = 0;
   int64_t hidden_dim = 0;  // FFN intermediate size
   int64_t max_context = 0; // KV cache capacity in tokens
+  KvDtype kv_dtype = KvDtype::kF32;  // KV cache storage (a load option, not from the file)
   float rope_theta = 10000.f;
   RopeLayout rope_layout = RopeLayout::kHalfSplit;
+  RopeScaling rope_scaling;  // config.json rope_scaling / GGUF rope.scaling.*
   float rms_eps = 1e-5f;
   bool tied_embeddings = false;  // LM head reuses the token embedding table
   bool attention_bias = false;   // q/k/v projections have biases (Qwen2)
@@ -51,7 +54,10 @@ void validate_decoder_config(const DecoderConfig& config, const std::string& sou
 // Parses a HF config.json of model_type "llama", "qwen2" or "gpt2" (GPT-2,
 // DistilGPT2: the gpt2 fields n_embd, n_layer, ... are read by
 // parse_gpt2_config below). `max_context` caps the KV cache (0: the
-// config's max_position_embeddings / n_positions). Throws pf::Error
+// config's max_position_embeddings / n_positions; with rope_scaling
+// "dynamic" the limit and default is factor * max_position_embeddings, the
+// length NTK scaling extends to). rope_scaling types: null / "default",
+// "linear", "dynamic", "llama3", "yarn" (others kUnsupported). Throws pf::Error
 // kBadConfig / kUnsupported naming `file_name` and the field.
 DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_context = 0,
                                    const std::string& file_name = "config.json");

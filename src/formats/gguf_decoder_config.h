@@ -1,8 +1,10 @@
 // DecoderConfig from a GGUF file's llama.cpp metadata keys
-// (general.architecture "llama" or "qwen2"; {arch}.context_length,
+// (general.architecture "llama", "qwen2" or "gpt2"; {arch}.context_length,
 // .embedding_length, .block_count, .feed_forward_length,
 // .attention.head_count, .attention.head_count_kv, .rope.freq_base,
-// .attention.layer_norm_rms_epsilon, .vocab_size or the token count).
+// .rope.scaling.{type,factor,original_context_length} and the rope_freqs
+// tensor, .attention.layer_norm_rms_epsilon (gpt2: layer_norm_epsilon),
+// .vocab_size or the token count).
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,8 @@
 #include <wasm_simd128.h>
 #endif
 
+#include "core/error.h"
+#include "kernels/half_rows.h"
 #include "kernels/runtime.h"
 
 namespace pf {
@@ -54,11 +56,23 @@ struct Task {
   const float* q;
   size_t q_stride;
   size_t start_pos;
-  const float* keys;
-  const float* values;
+  KvLayer kv;
   CausalAttentionShape shape;
   float* out;
 };
+
+// Row p of one KV head's block as f32: in place for an f32 cache, widened
+// into `scratch` for f16.
+const float* kv_row(const void* head_block, KvDtype dtype, size_t p, size_t hd, float* scratch) {
+  if (dtype == KvDtype::kF32) return static_cast<const float*>(head_block) + p * hd;
+  f16_to_f32_row(static_cast<const uint16_t*>(head_block) + p * hd, scratch, hd);
+  return scratch;
+}
+
+const void* head_block(const void* layer, KvDtype dtype, size_t offset) {
+  return dtype == KvDtype::kF32 ? (const void*)(static_cast<const float*>(layer) + offset)
+                                : (const void*)(static_cast<const uint16_t*>(layer) + offset);
+}
 
 // One (row, query head) pair.
 void attend(void* context, size_t index) {
@@ -68,17 +82,20 @@ void attend(void* context, size_t index) {
   const size_t kv_head = head / (heads / t.shape.kv_heads);
   const size_t count = t.start_pos + row + 1;  // positions this row sees
   const float* q = t.q + row * t.q_stride + head * hd;
-  const float* k = t.keys + kv_head * t.shape.max_positions * hd;
-  const float* v = t.values + kv_head * t.shape.max_positions * hd;
+  const KvDtype dtype = t.kv.dtype;
+  const void* k = head_block(t.kv.keys, dtype, kv_head * t.shape.max_positions * hd);
+  const void* v = head_block(t.kv.values, dtype, kv_head * t.shape.max_positions * hd);
   float* y = t.out + row * heads * hd + head * hd;
 
-  // Per-thread score buffer, reused across calls (one per pool thread).
-  thread_local std::vector<float> scores;
+  // Per-thread score and widened-row buffers, reused across calls (one per
+  // pool thread).
+  thread_local std::vector<float> scores, scratch;
   if (scores.size() < count) scores.resize(count);
+  if (scratch.size() < hd) scratch.resize(hd);
   const float scale = 1.0f / std::sqrt((float)hd);
   float max_score = -INFINITY;
   for (size_t p = 0; p < count; ++p) {
-    scores[p] = dot(q, k + p * hd, hd) * scale;
+    scores[p] = dot(q, kv_row(k, dtype, p, hd, scratch.data()), hd) * scale;
     max_score = std::max(max_score, scores[p]);
   }
   float sum = 0.f;
@@ -88,15 +105,30 @@ void attend(void* context, size_t index) {
   }
   const float inv_sum = 1.0f / sum;
   std::fill(y, y + hd, 0.f);
-  for (size_t p = 0; p < count; ++p) axpy(scores[p] * inv_sum, v + p * hd, y, hd);
+  for (size_t p = 0; p < count; ++p) {
+    axpy(scores[p] * inv_sum, kv_row(v, dtype, p, hd, scratch.data()), y, hd);
+  }
 }
 
 }  // namespace
 
+const char* kv_dtype_name(KvDtype dtype) { return dtype == KvDtype::kF16 ? "f16" : "f32"; }
+
+KvDtype parse_kv_dtype(const std::string& name) {
+  if (name.empty() || name == "f32" || name == "float32") return KvDtype::kF32;
+  if (name == "f16" || name == "float16") return KvDtype::kF16;
+  fail(ErrorCode::kInvalidArgument, "KV cache dtype '" + name + "' is not one of f32, f16");
+}
+
 void causal_attention(const float* q, size_t q_stride, size_t rows, size_t start_pos,
                       const float* keys, const float* values, const CausalAttentionShape& shape,
                       float* out) {
-  Task task{q, q_stride, start_pos, keys, values, shape, out};
+  causal_attention(q, q_stride, rows, start_pos, KvLayer{keys, values, KvDtype::kF32}, shape, out);
+}
+
+void causal_attention(const float* q, size_t q_stride, size_t rows, size_t start_pos,
+                      const KvLayer& kv, const CausalAttentionShape& shape, float* out) {
+  Task task{q, q_stride, start_pos, kv, shape, out};
   const size_t tasks = rows * shape.heads;
   // Work ~ tasks * positions * head_dim multiply-adds (twice).
   parallel_for(tasks, attend, &task, /*work=*/tasks * (start_pos + rows) * shape.head_dim * 2);

@@ -32,6 +32,8 @@ class DecoderModel {
   virtual WeightFormat format() const = 0;
   // Bytes of the packed weights, embeddings and norms (not the cache).
   virtual size_t weight_bytes() const = 0;
+  // Bytes of the preallocated KV cache (config().kv_dtype, max_context).
+  virtual size_t kv_cache_bytes() const = 0;
 };
 
 // The argument checks forward() documents above, shared by the

@@ -57,10 +57,14 @@ std::vector<float> GgufDecoderWeights::get(DecoderTensor tensor, int layer) cons
                       tensor == DecoderTensor::kKey || tensor == DecoderTensor::kValue ||
                       tensor == DecoderTensor::kAttentionOut || tensor == DecoderTensor::kGate ||
                       tensor == DecoderTensor::kUp || tensor == DecoderTensor::kDown;
-  const std::string name = tensor_name(tensor, layer);
-  const GgufTensor* t = file_.find_tensor(name);
+  return read_gguf_tensor(file_, tensor_name(tensor, layer), rows, cols, matrix);
+}
+
+std::vector<float> read_gguf_tensor(const GgufFile& file, const std::string& name, int64_t rows,
+                                    int64_t cols, bool matrix) {
+  const GgufTensor* t = file.find_tensor(name);
   if (t == nullptr) {
-    fail(ErrorCode::kCorruptModel, file_.file_name() + ": missing tensor '" + name + "'");
+    fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" + name + "'");
   }
   // ggml drops trailing 1s of ne when writing; accept them either way.
   std::vector<int64_t> ne = t->ne;
@@ -69,7 +73,7 @@ std::vector<float> GgufDecoderWeights::get(DecoderTensor tensor, int layer) cons
                                            : std::vector<int64_t>{cols};
   if (ne != want) {
     std::string w = "[" + std::to_string(cols) + (matrix ? ", " + std::to_string(rows) : "") + "]";
-    fail(ErrorCode::kCorruptModel, file_.file_name() + ": tensor '" + name + "' has ne " +
+    fail(ErrorCode::kCorruptModel, file.file_name() + ": tensor '" + name + "' has ne " +
                                        t->shape_string() + ", expected " + w + " (ggml order)");
   }
   std::vector<float> out((size_t)(rows * cols));

@@ -28,6 +28,12 @@ class GgufDecoderWeights : public DecoderWeightSource {
   const GgufFile& file_;
 };
 
+// Tensor `name` of `file` as row-major f32 [rows, cols] (`matrix`) or
+// [cols] (a vector), after checking its ne is {cols, rows} / {cols};
+// kCorruptModel naming the tensor otherwise.
+std::vector<float> read_gguf_tensor(const GgufFile& file, const std::string& name, int64_t rows,
+                                    int64_t cols, bool matrix);
+
 // The Linear format that keeps what the file stores without inflating it:
 // int8 when the layer matrices are mostly Q8_0 (or other 8-bit/5/6-bit
 // blocks), 4-bit for Q4_*/Q2/Q3 blocks, f32 for float files. Judged by the

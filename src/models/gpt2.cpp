@@ -22,7 +22,7 @@ Gpt2Model::Gpt2Model(const DecoderConfig& config, WeightFormat format)
     : config_(config),
       format_(format),
       cache_((size_t)config.n_layers, (size_t)config.n_heads, (size_t)config.head_dim,
-             (size_t)config.max_context) {}
+             (size_t)config.max_context, config.kv_dtype) {}
 
 std::unique_ptr<Gpt2Model> Gpt2Model::load(const DecoderConfig& config,
                                            const Gpt2WeightSource& w, WeightFormat format) {
@@ -121,8 +121,7 @@ std::vector<float> Gpt2Model::forward(const int32_t* tokens, size_t n, size_t st
                c.layer_norm_eps, h_.data());
     layer.qkv.run(h_.data(), n, qkv_.data());
     cache_.store(l, qkv_.data() + D, qkv_.data() + 2 * D, n, QKV, start_pos);
-    causal_attention(qkv_.data(), QKV, n, start_pos, cache_.keys(l), cache_.values(l), shape,
-                     att_.data());
+    causal_attention(qkv_.data(), QKV, n, start_pos, cache_.layer(l), shape, att_.data());
     layer.attention_out.run(att_.data(), n, tmp_.data());
     add_in_place(x_.data(), tmp_.data(), n * D);
 

@@ -35,6 +35,7 @@ class Gpt2Model : public DecoderModel {
   const DecoderConfig& config() const override { return config_; }
   WeightFormat format() const override { return format_; }
   size_t weight_bytes() const override;
+  size_t kv_cache_bytes() const override { return cache_.bytes(); }
 
  private:
   struct Layer {

@@ -25,9 +25,23 @@ void add_in_place(float* x, const float* y, size_t n) {
 LlamaModel::LlamaModel(const DecoderConfig& config, WeightFormat format)
     : config_(config),
       format_(format),
-      rope_((size_t)config.head_dim, (size_t)config.max_context, config.rope_theta),
+      rope_(rope_inv_freq((size_t)config.head_dim, config.rope_theta, config.rope_scaling), 0,
+            (size_t)config.max_context, (float)config.rope_scaling.attention_factor),
       cache_((size_t)config.n_layers, (size_t)config.n_kv_heads, (size_t)config.head_dim,
-             (size_t)config.max_context) {}
+             (size_t)config.max_context, config.kv_dtype) {}
+
+const RopeTable& LlamaModel::rope_for(size_t start_pos, size_t n) {
+  const RopeScaling& s = config_.rope_scaling;
+  if (s.type != RopeScaling::Type::kDynamic) return rope_;
+  const int64_t seq_len = (int64_t)(start_pos + n), trained = s.original_max_positions;
+  if (seq_len > dynamic_seq_len_) dynamic_seq_len_ = seq_len;
+  if (seq_len < trained && dynamic_seq_len_ > trained) dynamic_seq_len_ = trained;
+  if (dynamic_seq_len_ <= trained) return rope_;  // unscaled frequencies
+  dynamic_rope_.reset(new RopeTable(
+      rope_inv_freq((size_t)config_.head_dim, config_.rope_theta, s, dynamic_seq_len_), start_pos,
+      n));
+  return *dynamic_rope_;
+}
 
 std::unique_ptr<LlamaModel> LlamaModel::load(const DecoderConfig& config,
                                              const DecoderWeightSource& w, WeightFormat format) {
@@ -92,15 +106,15 @@ std::vector<float> LlamaModel::forward(const int32_t* tokens, size_t n, size_t s
   }
   const CausalAttentionShape shape{(size_t)c.n_heads, (size_t)c.n_kv_heads, (size_t)c.head_dim,
                                    cache_.max_positions()};
+  const RopeTable& rope = rope_for(start_pos, n);
   for (size_t l = 0; l < layers_.size(); ++l) {
     const Layer& layer = layers_[l];
     rms_norm(x_.data(), n, D, layer.attention_norm.data(), c.rms_eps, h_.data());
     layer.qkv.run(h_.data(), n, qkv_.data());
-    rope_.apply(qkv_.data(), n, QKV, (size_t)c.n_heads, start_pos, c.rope_layout);
-    rope_.apply(qkv_.data() + Q, n, QKV, (size_t)c.n_kv_heads, start_pos, c.rope_layout);
+    rope.apply(qkv_.data(), n, QKV, (size_t)c.n_heads, start_pos, c.rope_layout);
+    rope.apply(qkv_.data() + Q, n, QKV, (size_t)c.n_kv_heads, start_pos, c.rope_layout);
     cache_.store(l, qkv_.data() + Q, qkv_.data() + Q + KV, n, QKV, start_pos);
-    causal_attention(qkv_.data(), QKV, n, start_pos, cache_.keys(l), cache_.values(l), shape,
-                     att_.data());
+    causal_attention(qkv_.data(), QKV, n, start_pos, cache_.layer(l), shape, att_.data());
     layer.attention_out.run(att_.data(), n, tmp_.data());
     add_in_place(x_.data(), tmp_.data(), n * D);
 

@@ -44,6 +44,7 @@ class LlamaModel : public DecoderModel {
   WeightFormat format() const override { return format_; }
   // Bytes of the packed linear weights + embeddings + norms (not the cache).
   size_t weight_bytes() const override;
+  size_t kv_cache_bytes() const override { return cache_.bytes(); }
 
  private:
   struct Layer {
@@ -56,6 +57,9 @@ class LlamaModel : public DecoderModel {
   };
 
   LlamaModel(const DecoderConfig& config, WeightFormat format);
+  // The table rotating positions [start_pos, start_pos + n): rope_, or for
+  // "dynamic" scaling past the trained length one built for this call.
+  const RopeTable& rope_for(size_t start_pos, size_t n);
 
   DecoderConfig config_;
   WeightFormat format_;
@@ -64,6 +68,12 @@ class LlamaModel : public DecoderModel {
   std::vector<float> final_norm_;
   std::unique_ptr<Linear> lm_head_;
   RopeTable rope_;
+  // "dynamic" (NTK) scaling, as HF's dynamic_rope_update: the frequencies
+  // follow the longest sequence seen (reset once one is back within the
+  // trained length). Cached keys keep the rotation they were stored with,
+  // as in HF generation with a KV cache.
+  int64_t dynamic_seq_len_ = 0;
+  std::unique_ptr<RopeTable> dynamic_rope_;
   KvCache cache_;
   size_t cached_ = 0;
   // Activations, grown to the largest prefill seen.

@@ -6,6 +6,7 @@
 #include "formats/llama2c.h"
 #include "formats/safetensors.h"
 #include "models/gguf_decoder_weights.h"
+#include "models/gguf_gpt2_weights.h"
 #include "models/gpt2.h"
 #include "models/hf_decoder_weights.h"
 #include "models/hf_gpt2_weights.h"
@@ -16,14 +17,16 @@ namespace pf {
 
 std::unique_ptr<TextGeneration> TextGeneration::load_llama2c(
     const uint8_t* model, size_t model_size, const uint8_t* tokenizer, size_t tokenizer_size,
-    WeightFormat format, int64_t max_context) {
+    WeightFormat format, int64_t max_context, KvDtype kv_dtype) {
   const Llama2cCheckpoint ckpt = Llama2cCheckpoint::parse(model, model_size, max_context);
+  DecoderConfig config = ckpt.config();
+  config.kv_dtype = kv_dtype;
   auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
   if (tokenizer_size > 0) {
     t->tokenizer_ = make_text_tokenizer(SentencePieceTokenizer::from_llama2c(
         tokenizer, tokenizer_size, (size_t)ckpt.config().vocab_size));
   }
-  t->model_ = LlamaModel::load(ckpt.config(), ckpt, format);
+  t->model_ = LlamaModel::load(config, ckpt, format);
   t->generator_.reset(new Generator(*t->model_));
   return t;
 }
@@ -32,8 +35,10 @@ std::unique_ptr<TextGeneration> TextGeneration::load_hf(const std::string& confi
                                                         const uint8_t* safetensors,
                                                         size_t safetensors_size,
                                                         WeightFormat format, int64_t max_context,
-                                                        std::string_view tokenizer_json) {
-  const DecoderConfig config = parse_decoder_config(config_json, max_context);
+                                                        std::string_view tokenizer_json,
+                                                        KvDtype kv_dtype) {
+  DecoderConfig config = parse_decoder_config(config_json, max_context);
+  config.kv_dtype = kv_dtype;
   const SafetensorsFile file = SafetensorsFile::parse(safetensors, safetensors_size);
   auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
   if (!tokenizer_json.empty()) {
@@ -56,7 +61,7 @@ std::unique_ptr<TextGeneration> TextGeneration::load_hf(const std::string& confi
 
 std::unique_ptr<TextGeneration> TextGeneration::load_gguf(const uint8_t* gguf, size_t gguf_size,
                                                           const WeightFormat* format,
-                                                          int64_t max_context) {
+                                                          int64_t max_context, KvDtype kv_dtype) {
   const GgufFile file = GgufFile::parse(gguf, gguf_size);
   // llama.cpp's vocab-only files carry a full model's hyper-parameters; say
   // what is missing before sizing a KV cache for a model that is not there.
@@ -65,18 +70,23 @@ std::unique_ptr<TextGeneration> TextGeneration::load_gguf(const uint8_t* gguf, s
                                        std::to_string(file.tensors().size()) +
                                        " tensors; a vocab-only GGUF?)");
   }
-  const DecoderConfig config = decoder_config_from_gguf(file, max_context);
+  DecoderConfig config = decoder_config_from_gguf(file, max_context);
+  config.kv_dtype = kv_dtype;
   auto t = std::unique_ptr<TextGeneration>(new TextGeneration());
   if (gguf_has_tokenizer(file)) {
     try {
-      t->tokenizer_ = make_text_tokenizer(tokenizer_from_gguf(file));
+      t->tokenizer_ = text_tokenizer_from_gguf(file);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::kUnsupported) throw;
       t->no_tokenizer_reason_ = e.what();
     }
   }
   const WeightFormat f = format ? *format : default_weight_format(file);
-  t->model_ = LlamaModel::load(config, GgufDecoderWeights(config, file), f);
+  if (config.model_type == "gpt2") {
+    t->model_ = Gpt2Model::load(config, GgufGpt2Weights(config, file), f);
+  } else {
+    t->model_ = LlamaModel::load(config, GgufDecoderWeights(config, file), f);
+  }
   t->generator_.reset(new Generator(*t->model_));
   return t;
 }

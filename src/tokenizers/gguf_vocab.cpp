@@ -1,6 +1,9 @@
 #include "tokenizers/gguf_vocab.h"
 
 #include <string>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
@@ -9,15 +12,16 @@ namespace pf {
 bool gguf_has_tokenizer(const GgufFile& file) { return file.has("tokenizer.ggml.model"); }
 
 bool gguf_add_bos(const GgufFile& file) {
-  return file.get_bool_or("tokenizer.ggml.add_bos_token", true);
+  const bool gpt2 = file.has("tokenizer.ggml.model") && file.get_string("tokenizer.ggml.model") == "gpt2";
+  return file.get_bool_or("tokenizer.ggml.add_bos_token", !gpt2);
 }
 
 SentencePieceTokenizer tokenizer_from_gguf(const GgufFile& f) {
   const std::string model(f.get_string("tokenizer.ggml.model"));
-  if (model == "gpt2" || model == "bert") {
+  if (model == "bert") {
     fail(ErrorCode::kUnsupported,
-         f.file_name() + ": tokenizer.ggml.model '" + model +
-             "' (byte-level BPE / WordPiece from GGUF) is not supported yet; pass token ids");
+         f.file_name() + ": tokenizer.ggml.model 'bert' (WordPiece from GGUF) is not supported yet; "
+                         "pass token ids");
   }
   if (model != "llama") {
     fail(ErrorCode::kUnsupported, f.file_name() + ": tokenizer.ggml.model '" + model +
@@ -66,6 +70,78 @@ SentencePieceTokenizer tokenizer_from_gguf(const GgufFile& f) {
   special("tokenizer.ggml.unknown_token_id", -1);  // range-checked; the vocab finds unk by type
   return SentencePieceTokenizer::from_pieces(std::move(pieces), std::move(scores),
                                              std::move(types), std::move(o));
+}
+
+Tokenizer byte_level_bpe_from_gguf(const GgufFile& f) {
+  using nlohmann::json;
+  const std::string model(f.get_string("tokenizer.ggml.model"));
+  if (model != "gpt2") {
+    fail(ErrorCode::kUnsupported, f.file_name() + ": tokenizer.ggml.model '" + model +
+                                      "' is not a byte-level BPE vocab");
+  }
+  // The pre-tokenizer names the split regex; only GPT-2's own is built here.
+  const std::string pre =
+      f.has("tokenizer.ggml.pre") ? std::string(f.get_string("tokenizer.ggml.pre")) : "gpt-2";
+  if (pre != "gpt-2") {
+    fail(ErrorCode::kUnsupported, f.file_name() + ": tokenizer.ggml.pre '" + pre +
+                                      "' is not supported (supported: gpt-2); pass token ids or "
+                                      "use the model's tokenizer.json");
+  }
+  const auto& tokens = f.get_string_array("tokenizer.ggml.tokens");
+  const size_t n = tokens.size();
+  if (n == 0) fail(ErrorCode::kCorruptModel, f.file_name() + ": tokenizer.ggml.tokens is empty");
+  std::vector<int32_t> types(n, 1);
+  if (f.has("tokenizer.ggml.token_type")) types = f.get_i32_array("tokenizer.ggml.token_type");
+  if (types.size() != n) {
+    fail(ErrorCode::kCorruptModel, f.file_name() + ": tokenizer.ggml.token_type has " +
+                                       std::to_string(types.size()) + " entries for " +
+                                       std::to_string(n) + " tokens");
+  }
+  json vocab = json::object(), added = json::array();
+  for (size_t i = 0; i < n; ++i) {
+    const std::string token(tokens[i]);
+    if (vocab.contains(token)) {
+      fail(ErrorCode::kCorruptModel, f.file_name() + ": token " + std::to_string(i) +
+                                         " repeats an earlier token");
+    }
+    vocab[token] = i;
+    // llama.cpp token types: 3 control (special), 4 user-defined (added, not special).
+    if (types[i] == 3 || types[i] == 4) {
+      added.push_back({{"id", i}, {"content", token}, {"single_word", false}, {"lstrip", false},
+                       {"rstrip", false}, {"normalized", types[i] == 4}, {"special", types[i] == 3}});
+    }
+  }
+  json merges = json::array();
+  if (f.has("tokenizer.ggml.merges")) {
+    for (std::string_view m : f.get_string_array("tokenizer.ggml.merges")) merges.push_back(m);
+  }
+  const json byte_level = {{"type", "ByteLevel"}, {"add_prefix_space", false},
+                           {"trim_offsets", true}, {"use_regex", true}};
+  const json root = {
+      {"version", "1.0"},
+      {"added_tokens", added},
+      {"normalizer", nullptr},
+      {"pre_tokenizer", byte_level},
+      {"post_processor", nullptr},
+      {"decoder", byte_level},
+      {"model", {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", nullptr},
+                 {"continuing_subword_prefix", ""}, {"end_of_word_suffix", ""},
+                 {"fuse_unk", false}, {"byte_fallback", false}, {"vocab", vocab},
+                 {"merges", merges}}}};
+  try {
+    return Tokenizer::from_json(root.dump());
+  } catch (const Error& e) {
+    // A merge naming an unknown token, say: the file's fault, not the JSON's.
+    if (e.code() == ErrorCode::kOutOfMemory) throw;
+    fail(ErrorCode::kCorruptModel, f.file_name() + ": tokenizer.ggml.* vocab: " + e.what());
+  }
+}
+
+std::unique_ptr<TextTokenizer> text_tokenizer_from_gguf(const GgufFile& f) {
+  if (f.get_string("tokenizer.ggml.model") == "gpt2") {
+    return make_text_tokenizer(byte_level_bpe_from_gguf(f));
+  }
+  return make_text_tokenizer(tokenizer_from_gguf(f));
 }
 
 }  // namespace pf

@@ -63,7 +63,7 @@ test('convertToGguf f32 -> loadGguf reproduces the stories260K golden text', { s
   assert.equal(report.argmax_agreement, 1);
   assert.ok(report.logit_cosine_min > 0.999999, String(report.logit_cosine_min));
   assert.match(out.table, /argmax agreement/);
-  const gen = Module.TextGenerator.loadGguf(out.gguf, 'f32', 0);
+  const gen = Module.TextGenerator.loadGguf(out.gguf, 'f32', 0, 'f32');
   try {
     assert.equal(gen.hasTokenizer(), true);
     assert.equal(gen.config().modelType, 'llama');
@@ -81,7 +81,7 @@ test('convertToGguf q8 / q4: smaller files, int8 / int4 runtime, report bounds',
     assert.equal(report.runtime_format, runtime);
     assert.ok(report.bytes_after < report.bytes_before / 2, `${dtype}: ${report.bytes_after}`);
     assert.ok(report.logit_cosine_mean >= minCos, `${dtype}: cosine ${report.logit_cosine_mean}`);
-    const gen = Module.TextGenerator.loadGguf(out.gguf, '', 0);
+    const gen = Module.TextGenerator.loadGguf(out.gguf, '', 0, 'f32');
     try {
       assert.equal(gen.config().dtype, runtime);
       const text = greedyText(gen, 20);
@@ -100,12 +100,12 @@ test('hostile conversions and GGUF files fail with coded errors', { skip: SKIP }
     'INVALID_ARGUMENT',
   );
   assert.equal(codeOf(() => Module.convertToGguf(files, 'f32', [3])), 'INVALID_ARGUMENT');
-  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(new Uint8Array(64), '', 0)), 'CORRUPT_MODEL');
+  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(new Uint8Array(64), '', 0, 'f32')), 'CORRUPT_MODEL');
   const out = Module.convertToGguf(files, 'f32', undefined);
-  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(out.gguf.subarray(0, 5000), '', 0)), 'CORRUPT_MODEL');
-  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(out.gguf, 'int3', 0)), 'INVALID_ARGUMENT');
+  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(out.gguf.subarray(0, 5000), '', 0, 'f32')), 'CORRUPT_MODEL');
+  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(out.gguf, 'int3', 0, 'f32')), 'INVALID_ARGUMENT');
   // The module is still usable after the errors.
-  const gen = Module.TextGenerator.loadGguf(out.gguf, 'f32', 16);
+  const gen = Module.TextGenerator.loadGguf(out.gguf, 'f32', 16, 'f32');
   assert.equal(gen.config().maxContext, 16);
   gen.delete();
 });

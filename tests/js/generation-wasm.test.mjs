@@ -49,7 +49,7 @@ test('stories260K: streamed greedy tokens reproduce the golden text', (t) => {
   const { model, tokenizer, golden } = readStories();
   for (const threads of [1, 2]) {
     Module.setNumThreads(threads);
-    const gen = Module.TextGenerator.loadLlama2c(model, tokenizer, 'f32', 0);
+    const gen = Module.TextGenerator.loadLlama2c(model, tokenizer, 'f32', 0, 'f32');
     try {
       assert.equal(gen.config().vocabSize, 512);
       gen.start([1], { temperature: 0, maxNewTokens: 200 });
@@ -85,7 +85,7 @@ test('tiny HF Llama: greedy continuation equals the PyTorch reference', () => {
   const ref = JSON.parse(fs.readFileSync(path.join(TINY_LLAMA, 'reference.json'), 'utf8'));
   const config = fs.readFileSync(path.join(TINY_LLAMA, 'config.json'), 'utf8');
   const weights = new Uint8Array(fs.readFileSync(path.join(TINY_LLAMA, 'model.safetensors')));
-  const gen = Module.TextGenerator.loadHf(config, weights, 'f32', 0, '');
+  const gen = Module.TextGenerator.loadHf(config, weights, 'f32', 0, '', 'f32');
   try {
     assert.equal(gen.hasTokenizer(), false);
     gen.start(Int32Array.from(ref.prompt), { temperature: 0, maxNewTokens: 64, eosTokenIds: [] });
@@ -107,7 +107,7 @@ test('tiny HF Llama: greedy continuation equals the PyTorch reference', () => {
   }
   // int8 and q4 load and generate.
   for (const dtype of ['int8', 'q4']) {
-    const q = Module.TextGenerator.loadHf(config, weights, dtype, 64, '');
+    const q = Module.TextGenerator.loadHf(config, weights, dtype, 64, '', 'f32');
     assert.equal(q.config().maxContext, 64);
     q.start(ref.prompt, { temperature: 0, maxNewTokens: 8 });
     assert.ok(q.next() >= 0);
@@ -116,14 +116,14 @@ test('tiny HF Llama: greedy continuation equals the PyTorch reference', () => {
 });
 
 test('TextGenerator errors carry codes and leave the module usable', () => {
-  expectCode(() => Module.TextGenerator.loadLlama2c(new Uint8Array(10), null, 'f32', 0), ['CORRUPT_MODEL']);
-  expectCode(() => Module.TextGenerator.loadHf('{}', new Uint8Array(8), 'f32', 0, ''), ['UNSUPPORTED']);
-  expectCode(() => Module.TextGenerator.loadHf('{', new Uint8Array(8), 'f32', 0, ''), ['BAD_CONFIG']);
+  expectCode(() => Module.TextGenerator.loadLlama2c(new Uint8Array(10), null, 'f32', 0, 'f32'), ['CORRUPT_MODEL']);
+  expectCode(() => Module.TextGenerator.loadHf('{}', new Uint8Array(8), 'f32', 0, '', 'f32'), ['UNSUPPORTED']);
+  expectCode(() => Module.TextGenerator.loadHf('{', new Uint8Array(8), 'f32', 0, '', 'f32'), ['BAD_CONFIG']);
   const config = fs.readFileSync(path.join(TINY_LLAMA, 'config.json'), 'utf8');
   const weights = new Uint8Array(fs.readFileSync(path.join(TINY_LLAMA, 'model.safetensors')));
-  expectCode(() => Module.TextGenerator.loadHf(config, weights, 'f16', 0, ''), ['INVALID_ARGUMENT']);
-  expectCode(() => Module.TextGenerator.loadHf(config, weights.slice(0, 1000), 'f32', 0, ''), ['CORRUPT_MODEL']);
-  const gen = Module.TextGenerator.loadHf(config, weights, 'f32', 16, '');
+  expectCode(() => Module.TextGenerator.loadHf(config, weights, 'f16', 0, '', 'f32'), ['INVALID_ARGUMENT']);
+  expectCode(() => Module.TextGenerator.loadHf(config, weights.slice(0, 1000), 'f32', 0, '', 'f32'), ['CORRUPT_MODEL']);
+  const gen = Module.TextGenerator.loadHf(config, weights, 'f32', 16, '', 'f32');
   try {
     expectCode(() => gen.next(), ['INVALID_ARGUMENT']);  // before start
     expectCode(() => gen.start([1, 99999], {}), ['INVALID_ARGUMENT']);

@@ -9,6 +9,9 @@
 
 #include "kernels/activations.h"
 #include "kernels/causal_attention.h"
+#include "kernels/half_rows.h"
+#include "tensor/dtype.h"
+#include "formats/gguf_writer.h"
 #include "kernels/rms_norm.h"
 #include "kernels/rope.h"
 #include "kernels/runtime.h"
@@ -123,31 +126,68 @@ TEST_CASE("Causal GQA attention over the KV cache matches the reference", "[deco
     const auto q = random_vector(s.rows * q_stride, 5, 2.f);
     const auto k = random_vector(total * kv_stride, 6, 2.f);
     const auto v = random_vector(total * kv_stride, 7);
-    pf::KvCache cache(2, s.kv_heads, s.head_dim, max_pos);
-    // Fill layer 1 in two steps, as prefix then new tokens.
-    cache.store(1, k.data(), v.data(), s.start, kv_stride, 0);
-    cache.store(1, k.data() + s.start * kv_stride, v.data() + s.start * kv_stride, s.rows,
-                kv_stride, s.start);
-    const pf::CausalAttentionShape shape{s.heads, s.kv_heads, s.head_dim, max_pos};
-    std::vector<float> got(s.rows * s.heads * s.head_dim), want(got.size());
-    pf::causal_attention(q.data(), q_stride, s.rows, s.start, cache.keys(1), cache.values(1),
-                         shape, got.data());
-    pf::causal_attention_reference(q.data(), q_stride, s.rows, s.start, cache.keys(1),
-                                   cache.values(1), shape, want.data());
-    INFO("heads " << s.heads << " kv " << s.kv_heads << " hd " << s.head_dim << " start "
-                  << s.start << " rows " << s.rows << " threads " << threads);
-    CHECK(max_abs_diff(got, want) <= 1e-5f);
+    for (pf::KvDtype dtype : {pf::KvDtype::kF32, pf::KvDtype::kF16}) {
+      pf::KvCache cache(2, s.kv_heads, s.head_dim, max_pos, dtype);
+      // Fill layer 1 in two steps, as prefix then new tokens.
+      cache.store(1, k.data(), v.data(), s.start, kv_stride, 0);
+      cache.store(1, k.data() + s.start * kv_stride, v.data() + s.start * kv_stride, s.rows,
+                  kv_stride, s.start);
+      // The reference reads an f32 cache of the values the f16 one holds
+      // (each rounded to nearest even by the scalar f32_to_f16).
+      std::vector<float> kr = k, vr = v;
+      if (dtype == pf::KvDtype::kF16) {
+        for (float& x : kr) x = pf::f16_to_f32(pf::f32_to_f16(x));
+        for (float& x : vr) x = pf::f16_to_f32(pf::f32_to_f16(x));
+      }
+      pf::KvCache ref(2, s.kv_heads, s.head_dim, max_pos);
+      ref.store(1, kr.data(), vr.data(), total, kv_stride, 0);
+      const pf::KvLayer ref_layer = ref.layer(1);
+      const pf::CausalAttentionShape shape{s.heads, s.kv_heads, s.head_dim, max_pos};
+      std::vector<float> got(s.rows * s.heads * s.head_dim), want(got.size());
+      pf::causal_attention(q.data(), q_stride, s.rows, s.start, cache.layer(1), shape, got.data());
+      pf::causal_attention_reference(q.data(), q_stride, s.rows, s.start,
+                                     static_cast<const float*>(ref_layer.keys),
+                                     static_cast<const float*>(ref_layer.values), shape,
+                                     want.data());
+      INFO("heads " << s.heads << " kv " << s.kv_heads << " hd " << s.head_dim << " start "
+                    << s.start << " rows " << s.rows << " threads " << threads << " kv "
+                    << pf::kv_dtype_name(dtype));
+      CHECK(max_abs_diff(got, want) <= 1e-5f);
 
-    // Independent of the cache: position p of kv head g comes from k[p][g].
-    for (size_t r = 0; r < s.rows && s.heads == s.kv_heads && s.start == 0; ++r) {
-      if (r == 0) {  // the first token attends only to itself: output = v[0]
-        for (size_t h = 0; h < s.heads; ++h) {
-          for (size_t i = 0; i < s.head_dim; ++i) {
-            REQUIRE(got[h * s.head_dim + i] == Approx(v[h * s.head_dim + i]).margin(1e-6));
+      // Independent of the cache: position p of kv head g comes from k[p][g].
+      const bool exact = dtype == pf::KvDtype::kF32;
+      for (size_t r = 0; r < s.rows && exact && s.heads == s.kv_heads && s.start == 0; ++r) {
+        if (r == 0) {  // the first token attends only to itself: output = v[0]
+          for (size_t h = 0; h < s.heads; ++h) {
+            for (size_t i = 0; i < s.head_dim; ++i) {
+              REQUIRE(got[h * s.head_dim + i] == Approx(v[h * s.head_dim + i]).margin(1e-6));
+            }
           }
         }
       }
     }
   }
   pf::set_num_threads(1);
+}
+
+TEST_CASE("f16 KV rows: every half widens exactly, stores round to nearest even", "[decoder]") {
+  std::vector<uint16_t> all(65536);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = (uint16_t)i;
+  std::vector<float> wide(all.size());
+  pf::f16_to_f32_row(all.data(), wide.data(), all.size());
+  size_t mismatches = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const float want = pf::f16_to_f32(all[i]);
+    const bool same = std::isnan(want) ? std::isnan(wide[i]) : wide[i] == want &&
+                                                                   std::signbit(wide[i]) == std::signbit(want);
+    mismatches += same ? 0 : 1;
+  }
+  CHECK(mismatches == 0);
+  const std::vector<float> x = {0.f, -0.f, 1.f, 65504.f, 1e6f, 1.00048828125f, 5.96e-8f, -3.14159f};
+  std::vector<uint16_t> h(x.size());
+  pf::f32_to_f16_row(x.data(), h.data(), x.size());
+  for (size_t i = 0; i < x.size(); ++i) CHECK(h[i] == pf::f32_to_f16(x[i]));
+  CHECK(h[3] == 0x7bff);  // largest finite half
+  CHECK(h[4] == 0x7c00);  // overflow: inf
+  CHECK(h[5] == 0x3c00);  // 1 + 2^-11 ties to even: 1
 }

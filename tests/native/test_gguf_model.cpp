@@ -293,7 +293,9 @@ TEST_CASE("stories260K -> GGUF f16 / q8 / q4: greedy agreement and the accuracy 
 
 TEST_CASE("HF Llama / Qwen2 -> GGUF f32: logits equal the HF-layout load within 1e-5",
           "[gguf_model][convert]") {
-  const std::string name = GENERATE("tiny-llama", "tiny-llama-tied", "tiny-qwen2");
+  const std::string name = GENERATE("tiny-llama", "tiny-llama-tied", "tiny-qwen2",
+                                    "tiny-llama-rope-linear", "tiny-llama-rope-llama3",
+                                    "tiny-llama-rope-yarn");
   const std::string dir = pf_test::testdata_dir() + "/" + name;
   INFO(name << " (generate with: bash scripts/make-testdata.sh)");
   REQUIRE(pf_test::file_exists(dir + "/config.json"));
@@ -311,6 +313,10 @@ TEST_CASE("HF Llama / Qwen2 -> GGUF f32: logits equal the HF-layout load within 
   CHECK(gc.n_kv_heads == hc.n_kv_heads);
   CHECK(gc.rope_theta == hc.rope_theta);
   CHECK(gc.rms_eps == hc.rms_eps);
+  // llama3 travels as rope_freqs.weight divisors, the others as keys.
+  CHECK((gc.rope_scaling.type == hc.rope_scaling.type ||
+         (hc.rope_scaling.type == pf::RopeScaling::Type::kLlama3 &&
+          gc.rope_scaling.freq_factors.size() == (size_t)hc.head_dim / 2)));
   auto from_gguf = pf::LlamaModel::load(gc, pf::GgufDecoderWeights(gc, file));
   auto from_hf = pf::LlamaModel::load(hc, source->weights());
   const std::vector<int32_t> prompt = {1, 5, 9, 2, 7, 3, 11, 4};
@@ -365,7 +371,8 @@ TEST_CASE("GGUF vocab fixture: tokenizer from llama-spm metadata matches llama.c
   WARN("llama-spm GGUF vocab: " << cases << "/" << cases << " llama.cpp golden tokenizations equal");
   CHECK(cases >= 30);
 
-  // Byte-level BPE and WordPiece vocabularies: a clear kUnsupported for now.
+  // SentencePiece only here (gpt2 vocabs: test_gpt2_gguf.cpp); WordPiece
+  // is a clear kUnsupported for now.
   for (const char* other : {"ggml-vocab-gpt-2.gguf", "ggml-vocab-bert-bge.gguf"}) {
     const auto b = pf_test::read_bytes(dir + other);
     const pf::GgufFile g = pf::GgufFile::parse(b.data(), b.size());
@@ -384,6 +391,7 @@ struct TinyGguf {
   bool short_scores = false;
   bool bad_context = false;
   bool rope_freqs = false;
+  int64_t rope_freqs_count = 0;  // 0: one per rotary frequency
 
   std::vector<uint8_t> build() const {
     pf::GgufWriter w;
@@ -418,7 +426,7 @@ struct TinyGguf {
     add("blk.0.ffn_up.weight", {D, F});
     if (!drop_ffn_down) add("blk.0.ffn_down.weight", {F, D});
     add("output_norm.weight", {D});
-    if (rope_freqs) add("rope_freqs.weight", {D / head_count / 2});
+    if (rope_freqs) add("rope_freqs.weight", {rope_freqs_count ? rope_freqs_count : D / head_count / 2});
     return w.finish();
   }
 };
@@ -439,8 +447,10 @@ TEST_CASE("Hostile GGUF models fail with coded errors", "[gguf_model]") {
     CHECK(t->tokenizer().encode("ab", true) == std::vector<int32_t>{1, 3, 4});
   }
   TinyGguf g;
-  g.arch = "gpt2";
+  g.arch = "falcon";
   CHECK(load_error(g) == pf::ErrorCode::kUnsupported);
+  g.arch = "gpt2";  // llama tensor names: no position_embd.weight
+  CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);
   g = TinyGguf();
   g.drop_ffn_down = true;
   CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);
@@ -457,8 +467,14 @@ TEST_CASE("Hostile GGUF models fail with coded errors", "[gguf_model]") {
   g.short_scores = true;
   CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);
   g = TinyGguf();
-  g.rope_freqs = true;
-  CHECK(load_error(g) == pf::ErrorCode::kUnsupported);
+  g.rope_freqs = true;  // Llama 3.1 frequency divisors: accepted
+  {
+    const auto b = g.build();
+    auto t = pf::TextGeneration::load_gguf(b.data(), b.size(), nullptr);
+    CHECK(t->model().config().rope_scaling.freq_factors == std::vector<float>(8, 0.01f));
+  }
+  g.rope_freqs_count = 5;
+  CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);
   g = TinyGguf();
   g.bad_context = true;
   CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);

@@ -11,20 +11,13 @@
 #include "formats/gguf.h"
 #include "models/gguf_decoder_weights.h"
 #include "tasks/text_generation.h"
+#include "decoder_test_helpers.h"
 #include "test_helpers.h"
 
 namespace {
 
 using nlohmann::json;
-
-float max_abs_diff(const std::vector<float>& got, const json& want) {
-  REQUIRE(got.size() == want.size());
-  float m = 0.f;
-  for (size_t i = 0; i < want.size(); ++i) {
-    m = std::max(m, (float)std::fabs(got[i] - want[i].get<double>()));
-  }
-  return m;
-}
+using pf_test::max_abs_diff;
 
 float spread(const json& v) {
   float lo = 1e30f, hi = -1e30f;
@@ -36,7 +29,11 @@ float spread(const json& v) {
 
 TEST_CASE("Python-written Llama / Qwen2 GGUFs match the PyTorch reference within 1e-4",
           "[gguf_model][reference]") {
-  const std::string name = GENERATE("tiny-llama", "tiny-llama-tied", "tiny-qwen2");
+  // The rope models carry llama.cpp's rope.scaling.* keys (linear, yarn) or
+  // the rope_freqs.weight tensor (llama3).
+  const std::string name = GENERATE("tiny-llama", "tiny-llama-tied", "tiny-qwen2",
+                                    "tiny-llama-rope-linear", "tiny-llama-rope-llama3",
+                                    "tiny-llama-rope-yarn");
   const std::string dir = pf_test::testdata_dir() + "/" + name;
   INFO(name << " (generate with: bash scripts/make-testdata.sh)");
   REQUIRE(pf_test::file_exists(dir + "/model.gguf"));

@@ -15,30 +15,20 @@
 #include "models/gpt2.h"
 #include "models/hf_gpt2_weights.h"
 #include "tasks/text_generation.h"
+#include "decoder_test_helpers.h"
 #include "test_helpers.h"
 
 namespace {
 
 using nlohmann::json;
-
-float max_abs_diff(const std::vector<float>& got, const json& want) {
-  REQUIRE(got.size() == want.size());
-  float m = 0.f;
-  for (size_t i = 0; i < want.size(); ++i) {
-    m = std::max(m, (float)std::fabs(got[i] - want[i].get<double>()));
-  }
-  return m;
-}
+using pf_test::max_abs_diff;
+using pf_test::argmax;
 
 float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
   REQUIRE(a.size() == b.size());
   float m = 0.f;
   for (size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
   return m;
-}
-
-int32_t argmax(const std::vector<float>& v) {
-  return (int32_t)(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
 std::unique_ptr<pf::Gpt2Model> load_gpt2(const std::string& dir, pf::WeightFormat format,

@@ -1,6 +1,8 @@
 // The C++ Llama decoder against the independent PyTorch reference
 // (tests/reference/llama_reference.py) on seeded random HF-layout models:
-// GQA untied F32 Llama, MQA tied BF16 Llama, Qwen2 with q/k/v biases.
+// GQA untied F32 Llama, MQA tied BF16 Llama, Qwen2 with q/k/v biases, and
+// Llamas with each rope_scaling type (linear, dynamic NTK past the trained
+// length, llama3, yarn).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,24 +15,14 @@
 #include "kernels/runtime.h"
 #include "models/hf_decoder_weights.h"
 #include "models/llama.h"
+#include "decoder_test_helpers.h"
 #include "test_helpers.h"
 
 namespace {
 
 using nlohmann::json;
-
-float max_abs_diff(const std::vector<float>& got, const json& want) {
-  REQUIRE(got.size() == want.size());
-  float m = 0.f;
-  for (size_t i = 0; i < want.size(); ++i) {
-    m = std::max(m, (float)std::fabs(got[i] - want[i].get<double>()));
-  }
-  return m;
-}
-
-int32_t argmax(const std::vector<float>& v) {
-  return (int32_t)(std::max_element(v.begin(), v.end()) - v.begin());
-}
+using pf_test::max_abs_diff;
+using pf_test::argmax;
 
 std::unique_ptr<pf::LlamaModel> load_hf(const std::string& dir, pf::WeightFormat format) {
   const auto bytes = pf_test::read_bytes(dir + "/model.safetensors");
@@ -44,7 +36,9 @@ std::unique_ptr<pf::LlamaModel> load_hf(const std::string& dir, pf::WeightFormat
 
 TEST_CASE("Llama / Qwen2 f32 logits match the PyTorch reference within 1e-4", "[llama]") {
   const std::string name =
-      GENERATE(as<std::string>(), "tiny-llama", "tiny-llama-tied", "tiny-qwen2");
+      GENERATE(as<std::string>(), "tiny-llama", "tiny-llama-tied", "tiny-qwen2",
+               "tiny-llama-rope-linear", "tiny-llama-rope-dynamic", "tiny-llama-rope-llama3",
+               "tiny-llama-rope-yarn");
   const size_t threads = GENERATE(1, 2);
   const std::string dir = pf_test::testdata_dir() + "/" + name;
   INFO("generate with: npm run testdata (missing " << dir << "/reference.json)");

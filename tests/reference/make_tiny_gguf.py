@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Write a tiny HF Llama/Qwen2 checkpoint (make_tiny_llama.py output) as a
-llama.cpp-style GGUF, independently of our C++ converter, the way
-llama.cpp's convert_hf_to_gguf.py lays it out:
+"""Write a tiny HF Llama/Qwen2/GPT-2 checkpoint (make_tiny_llama.py /
+make_tiny_gpt2.py output) as a llama.cpp-style GGUF, independently of our
+C++ converter, the way llama.cpp's convert_hf_to_gguf.py lays it out:
 
     make_tiny_gguf.py --model DIR --out FILE [--type F32|Q8_0]
 
@@ -14,9 +14,27 @@ output (absent when tied). For "llama", q/k rows are permuted per head to
 interleaved RoPE pairs (llama.cpp's permute: reshape(heads, 2, hd/2, in)
 .swapaxes(1, 2)); Qwen2 keeps HF's order. Matrices are stored as --type
 (Q8_0 via gguf_io.quantize_q8_0), vectors as F32.
+
+GPT-2 ("gpt2" architecture): gpt2.{context_length (n_positions),
+embedding_length, block_count, feed_forward_length, attention.head_count,
+attention.layer_norm_epsilon}; token_embd (wte), position_embd (wpe),
+blk.N.{attn_norm (ln_1), attn_qkv (c_attn), attn_output (attn.c_proj),
+ffn_norm (ln_2), ffn_up (c_fc), ffn_down (mlp.c_proj)}.{weight,bias},
+output_norm (ln_f), output (lm_head, only when untied); the Conv1D weights
+([in, out] in HF) are transposed to [out, in] as llama.cpp's converter does.
+llama.cpp runs GPT-2 with the tanh GELU, so only gelu_new-style models are
+written.
+
+rope_scaling as convert_hf_to_gguf.py writes it: linear / yarn as
+{arch}.rope.scaling.{type,factor,original_context_length}; llama3 as the
+rope_freqs.weight tensor of per-frequency divisors (1 for wavelengths below
+original / high_freq_factor, factor above original / low_freq_factor,
+1 / ((1 - s) / factor + s) between, s = (original / wavelength - low) /
+(high - low)).
 """
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -42,6 +60,8 @@ def main():
     cfg = json.load(open(os.path.join(a.model, "config.json")))
     w, _, _ = safetensors_io.read_file(os.path.join(a.model, "model.safetensors"))
     arch = cfg["model_type"]
+    if arch == "gpt2":
+        return write_gpt2(cfg, w, a)
     heads = cfg["num_attention_heads"]
     kv_heads = cfg.get("num_key_value_heads", heads)
     kvs = [
@@ -57,6 +77,16 @@ def main():
     ]
     mtype = g.Q8_0 if a.type == "Q8_0" else g.F32
     tensors = []
+    rs = cfg.get("rope_scaling") or {}
+    kind = rs.get("rope_type", rs.get("type", "default"))
+    if kind in ("linear", "yarn"):
+        kvs.append((arch + ".rope.scaling.type", g.STRING, kind))
+        kvs.append((arch + ".rope.scaling.factor", g.F32V, float(rs["factor"])))
+    if kind == "yarn":
+        kvs.append((arch + ".rope.scaling.original_context_length", g.U32,
+                    rs.get("original_max_position_embeddings") or cfg["max_position_embeddings"]))
+    elif kind not in ("default", "linear", "llama3"):
+        raise SystemExit(f"rope_scaling {kind!r} has no GGUF form here")
 
     def add(name, x):
         x = np.ascontiguousarray(x, dtype=np.float32)
@@ -65,6 +95,23 @@ def main():
         data = x.tobytes() if t == g.F32 else g.quantize(t, x.ravel())
         tensors.append({"name": name, "type": t, "ne": list(reversed(x.shape)), "data": bytes(data)})
 
+    if kind == "llama3":
+        hd = cfg["hidden_size"] // heads
+        theta = float(cfg.get("rope_theta", 10000.0))
+        old = rs["original_max_position_embeddings"]
+        lo, hi, factor = rs["low_freq_factor"], rs["high_freq_factor"], rs["factor"]
+        divisors = []
+        for i in range(0, hd, 2):
+            wavelen = 2 * math.pi * theta ** (i / hd)
+            if wavelen < old / hi:
+                divisors.append(1.0)
+            elif wavelen > old / lo:
+                divisors.append(factor)
+            else:
+                sm = (old / wavelen - lo) / (hi - lo)
+                divisors.append(1 / ((1 - sm) / factor + sm))
+        tensors.append({"name": "rope_freqs.weight", "type": g.F32, "ne": [len(divisors)],
+                        "data": np.asarray(divisors, dtype=np.float32).tobytes()})
     add("token_embd.weight", w["model.embed_tokens.weight"])
     for l in range(cfg["num_hidden_layers"]):
         h = "model.layers.%d." % l
@@ -88,6 +135,48 @@ def main():
         add(b + "ffn_down.weight", w[h + "mlp.down_proj.weight"])
     add("output_norm.weight", w["model.norm.weight"])
     if "lm_head.weight" in w:
+        add("output.weight", w["lm_head.weight"])
+    data, _ = g.encode_gguf(kvs, tensors)
+    with open(a.out, "wb") as f:
+        f.write(data)
+
+
+def write_gpt2(cfg, w, a):
+    assert cfg.get("activation_function", "gelu_new") in ("gelu_new", "gelu_pytorch_tanh", "gelu_fast")
+    pre = "transformer." if "transformer.wte.weight" in w else ""
+    E = cfg["n_embd"]
+    kvs = [
+        ("general.architecture", g.STRING, "gpt2"),
+        ("gpt2.context_length", g.U32, cfg["n_positions"]),
+        ("gpt2.embedding_length", g.U32, E),
+        ("gpt2.block_count", g.U32, cfg["n_layer"]),
+        ("gpt2.feed_forward_length", g.U32, cfg.get("n_inner") or 4 * E),
+        ("gpt2.attention.head_count", g.U32, cfg["n_head"]),
+        ("gpt2.attention.layer_norm_epsilon", g.F32V, float(cfg.get("layer_norm_epsilon", 1e-5))),
+    ]
+    mtype = g.Q8_0 if a.type == "Q8_0" else g.F32
+    tensors = []
+
+    def add(name, x):
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        t = mtype if x.ndim == 2 and x.shape[-1] % 32 == 0 else g.F32
+        data = x.tobytes() if t == g.F32 else g.quantize(t, x.ravel())
+        tensors.append({"name": name, "type": t, "ne": list(reversed(x.shape)), "data": bytes(data)})
+
+    add("token_embd.weight", w[pre + "wte.weight"])
+    add("position_embd.weight", w[pre + "wpe.weight"])
+    for l in range(cfg["n_layer"]):
+        h, b = "%sh.%d." % (pre, l), "blk.%d." % l
+        for src, dst in (("ln_1", "attn_norm"), ("ln_2", "ffn_norm")):
+            add(b + dst + ".weight", w[h + src + ".weight"])
+            add(b + dst + ".bias", w[h + src + ".bias"])
+        for src, dst in (("attn.c_attn", "attn_qkv"), ("attn.c_proj", "attn_output"),
+                         ("mlp.c_fc", "ffn_up"), ("mlp.c_proj", "ffn_down")):
+            add(b + dst + ".weight", w[h + src + ".weight"].T)  # Conv1D [in, out] -> [out, in]
+            add(b + dst + ".bias", w[h + src + ".bias"])
+    add("output_norm.weight", w[pre + "ln_f.weight"])
+    add("output_norm.bias", w[pre + "ln_f.bias"])
+    if "lm_head.weight" in w and not cfg.get("tie_word_embeddings", True):
         add("output.weight", w["lm_head.weight"])
     data, _ = g.encode_gguf(kvs, tensors)
     with open(a.out, "wb") as f:

@@ -5,6 +5,7 @@
                        [--vocab-size 256] [--hidden 64] [--layers 2] [--heads 4]
                        [--kv-heads 2] [--intermediate 172] [--max-pos 128]
                        [--rope-theta 10000] [--rms-eps 1e-5] [--dtype F32|BF16]
+                       [--rope-scaling JSON]
 
 DIR receives config.json and model.safetensors (names as LlamaForCausalLM /
 Qwen2ForCausalLM save them: model.embed_tokens.weight,
@@ -55,6 +56,8 @@ def main():
     p.add_argument("--rms-eps", type=float, default=1e-5)
     p.add_argument("--dtype", choices=["F32", "BF16"], default="F32")
     p.add_argument("--llama2c", action="store_true")
+    p.add_argument("--rope-scaling", default=None,
+                   help="config.json rope_scaling object, e.g. '{\"rope_type\": \"linear\", \"factor\": 2.0}'")
     a = p.parse_args()
 
     rng = np.random.default_rng(a.seed)
@@ -107,7 +110,7 @@ def main():
         "max_position_embeddings": a.max_pos,
         "rms_norm_eps": a.rms_eps,
         "rope_theta": a.rope_theta,
-        "rope_scaling": None,
+        "rope_scaling": json.loads(a.rope_scaling) if a.rope_scaling else None,
         "tie_word_embeddings": a.tied,
         "bos_token_id": 1,
         "eos_token_id": 2,

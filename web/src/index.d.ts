@@ -92,8 +92,10 @@ export interface PipelineOptions {
   revision?: string;
   /** Weight precision: f32 (default), int8 (per-channel), q4 (4-bit per-channel). */
   dtype?: 'f32' | 'fp32' | 'float32' | 'int8' | 'q8' | 'q4' | 'int4';
-  /** text-generation: tokens the KV cache holds (prompt + output). Default: the model's context. */
+  /** text-generation: KV cache capacity in tokens (default: the model's context). */
   max_context?: number;
+  /** text-generation: KV cache storage; 'f16' halves its memory (attention still computes in f32). */
+  kv_cache_dtype?: 'f32' | 'f16';
 }
 
 export interface FeatureExtractionOptions {

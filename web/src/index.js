@@ -277,7 +277,11 @@ export async function pipeline(task, model, options = {}) {
   const { engine, handle, files, pageState, runtime, info, name, emit, downloaded, ready } = await loadIntoRuntime(
     spec, model, options, revision, signal,
     // dtype left out when not asked for: a GGUF then keeps its own precision.
-    { dtype: options.dtype == null ? undefined : dtype, maxContext: options.max_context },
+    {
+      dtype: options.dtype == null ? undefined : dtype,
+      maxContext: options.max_context,
+      kvCacheDtype: options.kv_cache_dtype,
+    },
   );
   emit({ status: 'ready', task: resolvedTask, model: name });
   return /** @type {any} */ (

@@ -137,7 +137,7 @@ export const textGeneration = {
   /**
    * @param {any} Module
    * @param {Record<string, Uint8Array>} files
-   * @param {{dtype?: string, maxContext?: number}} options
+   * @param {{dtype?: string, maxContext?: number, kvCacheDtype?: string}} options
    */
   load(Module, files, options) {
     const layout = pickLayout(files);
@@ -150,14 +150,19 @@ export const textGeneration = {
     }
     const dtype = options.dtype || 'f32';
     const maxContext = options.maxContext ?? 0;
+    // 'f16' stores the KV cache as IEEE half: half the memory, attention still in f32.
+    const kvDtype = options.kvCacheDtype ?? 'f32';
+    if (typeof kvDtype !== 'string') {
+      throw new PocketformerError('INVALID_ARGUMENT', "kv_cache_dtype must be 'f32' or 'f16'");
+    }
     // A GGUF keeps its own precision (int8 for Q8_0, 4-bit for Q4_*) unless asked.
     const gen = layout.name === 'GGUF'
-      ? Module.TextGenerator.loadGguf(files['model.gguf'], options.dtype || 'auto', maxContext)
+      ? Module.TextGenerator.loadGguf(files['model.gguf'], options.dtype || 'auto', maxContext, kvDtype)
       : layout.name === 'llama2.c'
-      ? Module.TextGenerator.loadLlama2c(files['model.bin'], files['tokenizer.bin'], dtype, maxContext)
+      ? Module.TextGenerator.loadLlama2c(files['model.bin'], files['tokenizer.bin'], dtype, maxContext, kvDtype)
       : Module.TextGenerator.loadHf(
         textOf(requireFile(files, 'config.json')), files['model.safetensors'], dtype, maxContext,
-        files['tokenizer.json'] ? textOf(files['tokenizer.json']) : '');
+        files['tokenizer.json'] ? textOf(files['tokenizer.json']) : '', kvDtype);
     const config = gen.config();
     let generationConfig = {};
     if (files['generation_config.json']) {
@@ -186,6 +191,8 @@ export const textGeneration = {
         maxContext: config.maxContext,
         dtype: config.dtype,
         weightBytes: config.weightBytes,
+        kvCacheDtype: config.kvCacheDtype,
+        kvCacheBytes: config.kvCacheBytes,
         hasTokenizer: gen.hasTokenizer(),
         generationConfig,
       },
