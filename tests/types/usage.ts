@@ -33,7 +33,7 @@ async function usage(): Promise<void> {
   const labels = await classifier('good', { top_k: 2 });
   console.log(labels, (await classifier.runtimeStats()).models);
 
-  const generator = await pipeline('text-generation', 'https://example.com/model.gguf', { max_context: 512 });
+  const generator = await pipeline('text-generation', 'https://example.com/model.gguf', { max_context: 512, kv_cache_dtype: 'f16' });
   const [first] = await generator('Once upon a time', {
     max_new_tokens: 20,
     do_sample: true,
