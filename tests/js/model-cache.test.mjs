@@ -1,4 +1,5 @@
-// Node's model cache: files of a remote model (a repo id resolved against
+// Node's model cache (and env.localModelPath, the local copies looked at
+// before the hub): files of a remote model (a repo id resolved against
 // env.remoteHost) are written to env.cacheDir on the first load and read
 // from there on the next one — no download, same numbers; loopback URLs and
 // useFSCache = false are not cached.
@@ -36,7 +37,7 @@ before(async () => {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = server.address().port;
   cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-cache-'));
-  for (const k of ['remoteHost', 'cacheDir', 'useFSCache']) saved[k] = env[k];
+  for (const k of ['remoteHost', 'cacheDir', 'useFSCache', 'localModelPath', 'allowRemoteModels']) saved[k] = env[k];
   env.remoteHost = `http://127.0.0.1:${port}`;
   env.cacheDir = cacheDir;
   env.useFSCache = true;
@@ -109,5 +110,37 @@ test('loopback URLs and useFSCache = false are not cached', async () => {
     assert.ok(served.slice(before).some((u) => u.endsWith('/model.safetensors')), 'downloaded again');
   } finally {
     env.useFSCache = true;
+  }
+});
+
+test('env.localModelPath: repo ids are read from a local copy first, missing files from the hub', async () => {
+  const local = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-local-'));
+  const copy = path.join(local, 'org', 'tiny');
+  fs.mkdirSync(copy, { recursive: true });
+  for (const f of ['config.json', 'model.safetensors']) fs.copyFileSync(path.join(TINY, f), path.join(copy, f));
+  env.useFSCache = false;
+  env.localModelPath = local;
+  try {
+    let before = served.length;
+    const partial = await embedFirstCase('org/tiny');
+    assert.ok(partial.d <= 1e-4, `${partial.d}`);
+    const fromHub = served.slice(before).map((u) => u.split('/').pop());
+    assert.ok(fromHub.includes('vocab.txt'), fromHub.join(' '));
+    assert.ok(!fromHub.includes('config.json') && !fromHub.includes('model.safetensors'), fromHub.join(' '));
+
+    for (const f of fs.readdirSync(TINY)) fs.copyFileSync(path.join(TINY, f), path.join(copy, f));
+    env.allowRemoteModels = false;
+    before = served.length;
+    const offline = await embedFirstCase('org/tiny');
+    assert.equal(offline.d, partial.d);
+    assert.deepEqual(served.slice(before), [], 'a complete local copy needs no hub');
+
+    env.localModelPath = path.join(local, 'nowhere');
+    await assert.rejects(embedFirstCase('org/tiny'), (e) => e.code === 'MODEL_NOT_FOUND' && e.message.includes(path.join(local, 'nowhere', 'org', 'tiny')));
+  } finally {
+    env.useFSCache = true;
+    env.localModelPath = saved.localModelPath;
+    env.allowRemoteModels = saved.allowRemoteModels;
+    fs.rmSync(local, { recursive: true, force: true });
   }
 });

@@ -38,6 +38,24 @@ function baseHref() {
 }
 
 /**
+ * Where a repo id's local copy would be: env.localModelPath + id, a directory
+ * in Node or a folder URL in browsers; null when local models are off.
+ */
+async function localCopyOf(id, env) {
+  if (!env.allowLocalModels || !env.localModelPath) return null;
+  const root = String(env.localModelPath);
+  if (IS_NODE && !SCHEME.test(root)) {
+    const path = await importNode('node:path');
+    return { kind: 'dir', dir: path.resolve(root, id) };
+  }
+  if (IS_NODE && root.startsWith('file:')) {
+    const { fileURLToPath } = await importNode('node:url');
+    return { kind: 'dir', dir: fileURLToPath(new URL(withSlash(id), new URL(withSlash(root)))) };
+  }
+  return { kind: 'url', base: new URL(withSlash(id), new URL(withSlash(root), baseHref())).href, remote: false };
+}
+
+/**
  * Decides where a model comes from.
  * @returns {Promise<{kind: 'files', files: object} | {kind: 'url', base: string} |
  *   {kind: 'dir', dir: string}>}
@@ -95,6 +113,8 @@ export async function resolveModelSource(model, { env, revision = 'main' }) {
     SCHEME.test(model) || model.startsWith('/') || model.startsWith('.') || model.endsWith('/');
   if (!looksLikeFolder && REPO_ID.test(model)) {
     if (!env.allowRemoteModels) {
+      const local = await localCopyOf(model, env);
+      if (local) return local;
       throw new PocketformerError(
         'MODEL_NOT_FOUND',
         `'${model}' looks like a Hugging Face repo id, but env.allowRemoteModels is false ` +
@@ -105,7 +125,11 @@ export async function resolveModelSource(model, { env, revision = 'main' }) {
     const rel = String(env.remotePathTemplate)
       .replaceAll('{model}', model)
       .replaceAll('{revision}', encodeURIComponent(revision));
-    return { kind: 'url', base: new URL(withSlash(rel), host).href, remote: true };
+    const remote = { kind: 'url', base: new URL(withSlash(rel), host).href, remote: true };
+    const local = await localCopyOf(model, env);
+    // Transformers.js' rule: each file is looked for in the local copy first,
+    // then on the hub (so a local folder may hold only some of the files).
+    return local ? { ...local, fallback: remote } : remote;
   }
   let base;
   try {
@@ -357,10 +381,20 @@ export async function loadModelFiles(source, { env, emit, signal, required, opti
       where = source.kind === 'dir' ? source.dir : source.base;
       // source.single maps the one logical file to its real name.
       const real = (f) => (source.single ? source.single[f] : f);
+      const getFrom = (src, srcCache, f) =>
+        src.kind === 'dir'
+          ? readLocalFile(src.dir, real(f), emit, inner.signal)
+          : fetchFile(new URL(real(f), src.base).href, f, emit, inner.signal, srcCache);
+      const fallback = source.fallback || null;
+      const fallbackCache = fallback ? await openModelCache(env, fallback, IS_NODE) : null;
+      // A file missing from the local copy comes from the fallback (the hub).
       const getOne = (f) =>
-        source.kind === 'dir'
-          ? readLocalFile(source.dir, real(f), emit, inner.signal)
-          : fetchFile(new URL(real(f), source.base).href, f, emit, inner.signal, cache);
+        fallback
+          ? getFrom(source, cache, f).catch((e) => {
+            if (!isNotFound(e)) throw e;
+            return getFrom(fallback, fallbackCache, f);
+          })
+          : getFrom(source, cache, f);
       const names = source.single
         ? Object.keys(source.single)
         : [...required, ...optional];

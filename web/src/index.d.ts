@@ -41,6 +41,10 @@ export interface Env {
   remoteHost: string;
   /** Default: '{model}/resolve/{revision}/'. */
   remotePathTemplate: string;
+  /** Look up repo ids in localModelPath first, file by file, then on remoteHost. Default: true. */
+  allowLocalModels: boolean;
+  /** Folder URL (browsers) or directory (Node) holding '{id}/' copies of models. Default: null (none). */
+  localModelPath: string | URL | null;
   /** Cache files of remote (other-origin) models with the Cache API. Default: true in browsers. */
   useBrowserCache: boolean;
   /** Browsers: cache remote model files in the Origin Private File System instead. Default: false. */

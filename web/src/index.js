@@ -90,6 +90,10 @@ export const env = {
   allowRemoteModels: true,
   remoteHost: 'https://huggingface.co',
   remotePathTemplate: '{model}/resolve/{revision}/',
+  /** Look for repo ids under localModelPath first ('{localModelPath}/{id}/'), file by file. */
+  allowLocalModels: true,
+  /** A folder URL (browsers) or directory (Node) of local model copies; null = none. */
+  localModelPath: null,
   /** Keep files of remote models in the Cache API (browsers). */
   useBrowserCache: typeof caches !== 'undefined' && !IS_NODE,
   /** Browsers: keep them in the Origin Private File System instead of the Cache API. */
