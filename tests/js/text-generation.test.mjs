@@ -165,3 +165,21 @@ test('GGUF: `pocketformer convert` output loads by path (f32 reproduces the gold
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a GGUF given as bytes (Blob / File, ArrayBuffer) loads like the same file by path', async () => {
+  const file = path.join(ROOT, 'build/testdata/tiny-gpt2/model.gguf');
+  assert.ok(fs.existsSync(file), `${file} missing: run 'npm run testdata'`);
+  const byPath = await pipeline('text-generation', file);
+  const [want] = await byPath('', { max_new_tokens: 12, return_full_text: false });
+  await byPath.dispose();
+  const bytes = fs.readFileSync(file);
+  for (const given of [new Blob([bytes]), bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)]) {
+    const g = await pipeline('text-generation', given);
+    assert.equal(g.info.layout, 'GGUF');
+    const [got] = await g('', { max_new_tokens: 12, return_full_text: false });
+    assert.equal(got.generated_text, want.generated_text);
+    await g.dispose();
+  }
+  await assert.rejects(pipeline('text-generation', new Uint8Array([123, 34, 97, 34, 125])),
+    (e) => e.code === 'INVALID_ARGUMENT' && /single file must be a GGUF/.test(e.message));
+});

@@ -37,6 +37,17 @@ function baseHref() {
   return undefined;
 }
 
+function isSingleFile(model) {
+  return (typeof Blob !== 'undefined' && model instanceof Blob) ||
+    model instanceof ArrayBuffer || ArrayBuffer.isView(model);
+}
+
+async function toBytesPrefix(model, n) {
+  if (typeof Blob !== 'undefined' && model instanceof Blob) return model.slice(0, n).arrayBuffer();
+  if (model instanceof ArrayBuffer) return model.slice(0, n);
+  return model.buffer.slice(model.byteOffset, model.byteOffset + Math.min(n, model.byteLength));
+}
+
 /**
  * Where a repo id's local copy would be: env.localModelPath + id, a directory
  * in Node or a folder URL in browsers; null when local models are off.
@@ -61,6 +72,20 @@ async function localCopyOf(id, env) {
  *   {kind: 'dir', dir: string}>}
  */
 export async function resolveModelSource(model, { env, revision = 'main' }) {
+  if (isSingleFile(model)) {
+    // One file given as bytes (a dropped File, a fetched ArrayBuffer): only a
+    // GGUF carries config, weights and tokenizer in one file.
+    const head = new Uint8Array(await toBytesPrefix(model, 4));
+    const magic = String.fromCharCode(...head);
+    if (magic !== 'GGUF') {
+      throw new PocketformerError(
+        'INVALID_ARGUMENT',
+        'a model given as a single file must be a GGUF file (it starts with ' +
+          `${JSON.stringify(magic)}); for Hugging Face files pass an object of file name -> bytes`,
+      );
+    }
+    return { kind: 'files', files: { 'model.gguf': model } };
+  }
   if (model && typeof model === 'object' && !(model instanceof URL)) {
     return { kind: 'files', files: model };
   }
