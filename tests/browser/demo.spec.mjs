@@ -12,11 +12,15 @@ const SEARCH = '/demo/?tab=search&model=../build/testdata/tiny-bert/';
 const STORIES_DIR = 'build/models/stories260K';
 const STORIES_FIXTURE = '../shared/fixtures/models/stories260K';
 const GENERATE = `/demo/?tab=generate&model=../${STORIES_DIR}/`;
-// Expected 404s: optional files a llama2.c folder does not have (probed), and
+// Expected 404s: optional files a folder does not have (probed: a llama2.c
+// folder has no config.json; an encoder folder with vocab.txt has no
+// tokenizer.json, one with model.safetensors no shard index, and only
+// sentence-transformers models have modules.json), and
 // bundled models (build/models/, demo/models/) that are not there: the page
 // asks which exist; with none, a tab opens with the first and says how to
 // make it; the tests then load theirs by URL.
-const OPTIONAL_404 = /\/(config\.json|model\.safetensors|generation_config\.json|tokenizer_config\.json)$|\/(build|demo)\/models\//;
+const OPTIONAL_404 =
+  /\/(config\.json|model\.safetensors|model\.safetensors\.index\.json|generation_config\.json|tokenizer_config\.json|tokenizer\.json|vocab\.txt|modules\.json)$|\/(build|demo)\/models\//;
 
 test.beforeAll(() => {
   for (const [file, how] of [
@@ -99,7 +103,8 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }], ['ph
     await page.goto(SEARCH);
     const p = panel(page, 'search');
     await expect(p).toHaveAttribute('data-state', 'ready');
-    await expect(p.locator('.files li.done')).toHaveCount(3);
+    // config.json, model.safetensors, vocab.txt and tokenizer_config.json.
+    await expect(p.locator('.files li.done')).toHaveCount(4);
     const target = 'Central banks raise rates to slow down inflation.';
     const rows = await searchFor(page, target);
     await expect(rows).toHaveCount(20);
