@@ -46,37 +46,8 @@ TEST_CASE("Llama / Qwen2 f32 logits match the PyTorch reference within 1e-4", "[
   const json ref = json::parse(pf_test::read_text(dir + "/reference.json"));
   pf::set_num_threads(threads);
   auto model = load_hf(dir, pf::WeightFormat::kF32);
-  const auto prompt = ref["prompt"].get<std::vector<int32_t>>();
-  const auto continuation = ref["continuation"].get<std::vector<int32_t>>();
-  REQUIRE(continuation.size() == 64);
   INFO(name << ", threads " << threads);
-
-  // Prefill (one batched pass), then decode with the reference's tokens fed
-  // back (teacher forcing) so every step compares the same inputs.
-  float worst = max_abs_diff(model->forward(prompt.data(), prompt.size(), 0),
-                             ref["prompt_logits"]);
-  CHECK(worst <= 1e-4f);
-  size_t pos = prompt.size();
-  for (size_t i = 0; i < continuation.size(); ++i, ++pos) {
-    const float err = max_abs_diff(model->forward(&continuation[i], 1, pos), ref["step_logits"][i]);
-    INFO("step " << i);
-    REQUIRE(err <= 1e-4f);
-    worst = std::max(worst, err);
-  }
-  WARN(name << " threads " << threads << ": max abs logit error " << worst
-            << " (reference min top-2 gap " << ref["min_top2_gap"].get<double>() << ")");
-
-  // Free-running greedy decoding from a fresh cache reproduces the
-  // reference continuation token for token.
-  model->reset();
-  std::vector<float> logits = model->forward(prompt.data(), prompt.size(), 0);
-  pos = prompt.size();
-  for (size_t i = 0; i < continuation.size(); ++i) {
-    const int32_t next = argmax(logits);
-    INFO("greedy step " << i);
-    REQUIRE(next == continuation[i]);
-    logits = model->forward(&next, 1, pos++);
-  }
+  pf_test::check_against_reference(*model, ref, name + " threads " + std::to_string(threads));
   pf::set_num_threads(1);
 }
 
