@@ -31,7 +31,8 @@ function withSlash(s) {
   return s.endsWith('/') ? s : s + '/';
 }
 
-function baseHref() {
+/** The document's (or worker's) URL that relative model URLs resolve against. */
+export function baseHref() {
   if (typeof document !== 'undefined' && document.baseURI) return document.baseURI;
   if (typeof location !== 'undefined' && location.href) return location.href;
   return undefined;

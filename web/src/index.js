@@ -34,6 +34,7 @@ import {
 } from './encoder-files.js';
 import {
   IS_NODE,
+  baseHref,
   loadModelFiles,
   makeEmitter,
   resolveModelSource,
@@ -207,12 +208,6 @@ function noteSingleThreaded(runtime) {
       'WebAssembly threads are unavailable. Serve it with "Cross-Origin-Opener-Policy: same-origin" ' +
       'and "Cross-Origin-Embedder-Policy: require-corp" to use ' + env.numThreads + ' threads.',
   );
-}
-
-function baseHref() {
-  if (typeof document !== 'undefined' && document.baseURI) return document.baseURI;
-  if (typeof location !== 'undefined' && location.href) return location.href;
-  return undefined;
 }
 
 /**
