@@ -7,6 +7,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kCorruptModel: return "CORRUPT_MODEL";
     case ErrorCode::kBadConfig: return "BAD_CONFIG";
     case ErrorCode::kUnsupported: return "UNSUPPORTED";
+    case ErrorCode::kUnsupportedArchitecture: return "UNSUPPORTED_ARCHITECTURE";
     case ErrorCode::kInvalidArgument: return "INVALID_ARGUMENT";
     case ErrorCode::kOutOfMemory: return "OUT_OF_MEMORY";
     case ErrorCode::kInternal: return "INTERNAL";

@@ -12,7 +12,8 @@ namespace pf {
 enum class ErrorCode {
   kCorruptModel,     // a model file is malformed, truncated or inconsistent
   kBadConfig,        // config.json is malformed or has unusable values
-  kUnsupported,      // valid input we do not handle (architecture, dtype)
+  kUnsupported,      // valid input we do not handle (a dtype, a tokenizer component)
+  kUnsupportedArchitecture,  // model_type / GGUF general.architecture we cannot run
   kInvalidArgument,  // a caller passed something unusable
   kOutOfMemory,      // an allocation failed or would exceed limits
   kInternal,         // a library (XNNPACK) failed unexpectedly

@@ -258,7 +258,7 @@ DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_con
   }
   if (c.model_type == "gpt2") return parse_gpt2_config(cfg, max_context, file);
   if (c.model_type != "llama" && c.model_type != "qwen2") {
-    fail(ErrorCode::kUnsupported, file + ": model_type '" + c.model_type +
+    fail(ErrorCode::kUnsupportedArchitecture, file + ": model_type '" + c.model_type +
                                       "' is not a supported decoder (supported: llama, qwen2, gpt2)");
   }
   c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);

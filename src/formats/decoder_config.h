@@ -58,7 +58,8 @@ void validate_decoder_config(const DecoderConfig& config, const std::string& sou
 // "dynamic" the limit and default is factor * max_position_embeddings, the
 // length NTK scaling extends to). rope_scaling types: null / "default",
 // "linear", "dynamic", "llama3", "yarn" (others kUnsupported). Throws pf::Error
-// kBadConfig / kUnsupported naming `file_name` and the field.
+// kBadConfig / kUnsupported (kUnsupportedArchitecture for a model_type other
+// than llama, qwen2, gpt2) naming `file_name` and the field.
 DecoderConfig parse_decoder_config(const std::string& json_text, int64_t max_context = 0,
                                    const std::string& file_name = "config.json");
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <sstream>
 
 #include "core/error.h"
+#include "tensor/shape_text.h"
 
 namespace pf {
 
@@ -186,14 +186,6 @@ GgufValue read_value(Reader& r, GgufValueType type, const std::string& file, con
   return v;
 }
 
-std::string dims_string(const std::vector<int64_t>& ne) {
-  std::ostringstream s;
-  s << '[';
-  for (size_t i = 0; i < ne.size(); ++i) s << (i ? ", " : "") << ne[i];
-  s << ']';
-  return s.str();
-}
-
 }  // namespace
 
 const char* gguf_value_type_name(GgufValueType type) {
@@ -221,7 +213,7 @@ int64_t GgufTensor::numel() const {
   return n;
 }
 
-std::string GgufTensor::shape_string() const { return dims_string(ne); }
+std::string GgufTensor::shape_string() const { return shape_text(ne); }
 
 GgufFile GgufFile::parse(const uint8_t* bytes, size_t size, const std::string& file_name) {
   Reader r(bytes, size, file_name);
@@ -298,7 +290,7 @@ GgufFile GgufFile::parse(const uint8_t* bytes, size_t size, const std::string& f
       if (dim == 0) {
         has_zero = true;
       } else if (nonzero_product > (uint64_t)std::numeric_limits<int64_t>::max() / dim) {
-        corrupt(file_name, what + " dimensions " + dims_string(info.ne) +
+        corrupt(file_name, what + " dimensions " + shape_text(info.ne) +
                                "... overflow 64 bits (element count too large)");
       } else {
         nonzero_product *= dim;
@@ -326,11 +318,11 @@ GgufFile GgufFile::parse(const uint8_t* bytes, size_t size, const std::string& f
     const uint64_t row_bytes = (uint64_t)(info.ne[0] / block) * ggml_block_bytes(info.type);
     const uint64_t rows = info.ne[0] == 0 ? 0 : elements / (uint64_t)info.ne[0];
     if (row_bytes != 0 && rows > std::numeric_limits<uint64_t>::max() / row_bytes) {
-      corrupt(file_name, what + " dimensions " + dims_string(info.ne) + " overflow 64 bits (byte size too large)");
+      corrupt(file_name, what + " dimensions " + shape_text(info.ne) + " overflow 64 bits (byte size too large)");
     }
     const uint64_t nbytes = row_bytes * rows;
     if (nbytes > size) {
-      corrupt(file_name, what + " " + dims_string(info.ne) + " of " + ggml_type_name(info.type) +
+      corrupt(file_name, what + " " + shape_text(info.ne) + " of " + ggml_type_name(info.type) +
                              " needs " + std::to_string(nbytes) + " bytes, more than the " +
                              std::to_string(size) + "-byte file");
     }

@@ -141,7 +141,7 @@ DecoderConfig decoder_config_from_gguf(const GgufFile& f, int64_t max_context) {
   const std::string arch(f.architecture());
   if (arch == "gpt2") return gpt2_config_from_gguf(f, max_context);
   if (arch != "llama" && arch != "qwen2") {
-    fail(ErrorCode::kUnsupported, f.file_name() + ": general.architecture '" + arch +
+    fail(ErrorCode::kUnsupportedArchitecture, f.file_name() + ": general.architecture '" + arch +
                                       "' is not a supported decoder (supported: llama, qwen2, gpt2)");
   }
   const std::string p = arch + ".";

@@ -18,7 +18,7 @@ namespace pf {
 // layout follows llama.cpp: "llama" GGUFs hold q/k rows permuted to
 // interleaved pairs (its converter permutes HF weights), "qwen2" keeps HF's
 // half-split order. Tied embeddings when output.weight is absent. Throws
-// kUnsupported for other architectures, kCorruptModel for missing or
+// kUnsupportedArchitecture for other architectures, kCorruptModel for missing or
 // out-of-range keys (naming the key).
 DecoderConfig decoder_config_from_gguf(const GgufFile& file, int64_t max_context = 0);
 

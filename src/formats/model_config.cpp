@@ -51,7 +51,7 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
   // DistilBERT's config names the same hyper-parameters differently.
   const bool distil = c.model_type == "distilbert";
   if (c.model_type != "bert" && !distil && !c.is_roberta() && c.model_type != "electra") {
-    fail(ErrorCode::kUnsupported,
+    fail(ErrorCode::kUnsupportedArchitecture,
          file + ": model_type '" + c.model_type +
              "' is not supported yet (supported: bert, distilbert, roberta, xlm-roberta, electra)");
   }

@@ -40,7 +40,8 @@ struct EncoderConfig {
   }
 };
 
-// Parses and validates; throws pf::Error (kBadConfig / kUnsupported) naming
+// Parses and validates; throws pf::Error (kBadConfig / kUnsupported, or
+// kUnsupportedArchitecture for a model_type we cannot run) naming
 // `file_name` and the offending field.
 EncoderConfig parse_encoder_config(const std::string& json_text,
                                    const std::string& file_name = "config.json");

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "tensor/shape_text.h"
 
 namespace pf {
 
@@ -54,13 +54,7 @@ int64_t TensorView::numel() const {
   return n;
 }
 
-std::string TensorView::shape_string() const {
-  std::ostringstream s;
-  s << '[';
-  for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
-  s << ']';
-  return s.str();
-}
+std::string TensorView::shape_string() const { return shape_text(shape); }
 
 SafetensorsFile SafetensorsFile::parse(const uint8_t* bytes, size_t size,
                                        const std::string& file_name) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "tensor/shape_text.h"
 
 namespace pf {
 
@@ -11,12 +12,6 @@ namespace {
 [[noreturn]] void corrupt(const std::string& what) { fail(ErrorCode::kCorruptModel, what); }
 
 std::string n(int64_t v) { return std::to_string(v); }
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + n(shape[i]);
-  return s + "]";
-}
 
 }  // namespace
 

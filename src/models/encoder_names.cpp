@@ -69,7 +69,7 @@ const EncoderNames& encoder_names(const std::string& model_type) {
   if (model_type == "roberta" || model_type == "xlm-roberta") return kRoberta;
   if (model_type == "electra") return kElectra;
   if (model_type == "distilbert") return kDistilBert;
-  fail(ErrorCode::kUnsupported, "no tensor layout for model_type '" + model_type + "'");
+  fail(ErrorCode::kUnsupportedArchitecture, "no tensor layout for model_type '" + model_type + "'");
 }
 
 std::string encoder_tensor_prefix(const SafetensorsFile& file, const EncoderNames& names,

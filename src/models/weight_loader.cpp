@@ -1,22 +1,9 @@
 #include "models/weight_loader.h"
 
-#include <sstream>
-
 #include "core/error.h"
+#include "tensor/shape_text.h"
 
 namespace pf {
-
-namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::ostringstream s;
-  s << '[';
-  for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
-  s << ']';
-  return s.str();
-}
-
-}  // namespace
 
 bool WeightLoader::has(const std::string& name) const {
   return file_.find(prefix_ + name) != nullptr;

@@ -117,7 +117,9 @@ test('tiny HF Llama: greedy continuation equals the PyTorch reference', () => {
 
 test('TextGenerator errors carry codes and leave the module usable', () => {
   expectCode(() => Module.TextGenerator.loadLlama2c(new Uint8Array(10), null, 'f32', 0, 'f32'), ['CORRUPT_MODEL']);
-  expectCode(() => Module.TextGenerator.loadHf('{}', new Uint8Array(8), 'f32', 0, '', 'f32'), ['UNSUPPORTED']);
+  expectCode(() => Module.TextGenerator.loadHf('{}', new Uint8Array(8), 'f32', 0, '', 'f32'), ['UNSUPPORTED_ARCHITECTURE']);
+  expectCode(() => Module.TextGenerator.loadHf('{"model_type": "mamba"}', new Uint8Array(8), 'f32', 0, '', 'f32'),
+    ['UNSUPPORTED_ARCHITECTURE']);
   expectCode(() => Module.TextGenerator.loadHf('{', new Uint8Array(8), 'f32', 0, '', 'f32'), ['BAD_CONFIG']);
   const config = fs.readFileSync(path.join(TINY_LLAMA, 'config.json'), 'utf8');
   const weights = new Uint8Array(fs.readFileSync(path.join(TINY_LLAMA, 'model.safetensors')));

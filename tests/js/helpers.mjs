@@ -57,7 +57,7 @@ export function expectedBadModelCode(name) {
   if (name.startsWith('config_')) return ['BAD_CONFIG'];
   if (/^(st_|shape_|missing_|duplicate_)/.test(name)) return ['CORRUPT_MODEL'];
   // A case added later: any "your file is bad" code, never INTERNAL.
-  return ['CORRUPT_MODEL', 'BAD_CONFIG', 'UNSUPPORTED'];
+  return ['CORRUPT_MODEL', 'BAD_CONFIG', 'UNSUPPORTED', 'UNSUPPORTED_ARCHITECTURE'];
 }
 
 export function listBadModels() {

@@ -112,6 +112,16 @@ test('a hostile model rejects with a coded PocketformerError; the runtime keeps 
   assert.ok(maxAbsDiff(out.data, ref.cases[0].mean_pooled_normalized) <= TOL);
 });
 
+test('an architecture we cannot run rejects with UNSUPPORTED_ARCHITECTURE naming it', async () => {
+  const files = readModelFiles();
+  const config = { ...JSON.parse(files['config.json']), model_type: 'mpnet' };
+  const err = await pipeline('feature-extraction', { ...files, 'config.json': JSON.stringify(config) })
+    .catch((e) => e);
+  assert.ok(err instanceof PocketformerError, String(err));
+  assert.equal(err.code, 'UNSUPPORTED_ARCHITECTURE', err.message);
+  assert.match(err.message, /mpnet/);
+});
+
 test('a model too big for the wasm heap is refused with OUT_OF_MEMORY before loading', async () => {
   // The config asks for activations of ~69 GB (65536 positions x a 262144-wide FFN).
   const files = readModelFiles();

@@ -14,10 +14,11 @@ std::string config_with(const std::string& extra) {
   return base + extra + "}";
 }
 
-std::string config_error(const std::string& json) {
+std::string config_error(const std::string& json, pf::ErrorCode* code = nullptr) {
   try {
     pf::parse_encoder_config(json);
   } catch (const pf::Error& e) {
+    if (code) *code = e.code();
     return e.what();
   }
   return "";
@@ -46,8 +47,13 @@ TEST_CASE("config.json: bad configs name the field") {
   CHECK_THAT(config_error(config_with(R"(,"hidden_size":"64")")), Catch::Contains("hidden_size"));
   CHECK_THAT(config_error(config_with(R"(,"layer_norm_eps":-1)")),
              Catch::Contains("layer_norm_eps"));
-  CHECK_THAT(config_error(config_with(R"(,"model_type":"gpt2")")), Catch::Contains("gpt2"));
-  CHECK_THAT(config_error(config_with(R"(,"hidden_act":"relu")")), Catch::Contains("relu"));
+  pf::ErrorCode code = pf::ErrorCode::kInternal;
+  CHECK_THAT(config_error(config_with(R"(,"model_type":"gpt2")"), &code), Catch::Contains("gpt2"));
+  CHECK(code == pf::ErrorCode::kUnsupportedArchitecture);
+  CHECK_THAT(config_error(R"({"vocab_size":100})", &code), Catch::Contains("model_type"));
+  CHECK(code == pf::ErrorCode::kUnsupportedArchitecture);
+  CHECK_THAT(config_error(config_with(R"(,"hidden_act":"relu")"), &code), Catch::Contains("relu"));
+  CHECK(code == pf::ErrorCode::kUnsupported);  // a feature, not the architecture
 }
 
 TEST_CASE("config.json: DistilBERT names its fields differently") {

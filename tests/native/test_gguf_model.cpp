@@ -448,7 +448,7 @@ TEST_CASE("Hostile GGUF models fail with coded errors", "[gguf_model]") {
   }
   TinyGguf g;
   g.arch = "falcon";
-  CHECK(load_error(g) == pf::ErrorCode::kUnsupported);
+  CHECK(load_error(g) == pf::ErrorCode::kUnsupportedArchitecture);
   g.arch = "gpt2";  // llama tensor names: no position_embd.weight
   CHECK(load_error(g) == pf::ErrorCode::kCorruptModel);
   g = TinyGguf();

@@ -76,8 +76,10 @@ TEST_CASE("Decoder config rejects unusable values", "[llama]") {
   const auto bad = pf::ErrorCode::kBadConfig, unsupported = pf::ErrorCode::kUnsupported;
   CHECK_THROWS_AS(pf::parse_decoder_config("{not json"), pf::Error);
   CHECK(error_code(json::array()) == bad);
-  CHECK(error_code(with("model_type", "gpt_neox")) == unsupported);
-  CHECK(error_code(without("model_type")) == unsupported);
+  const auto architecture = pf::ErrorCode::kUnsupportedArchitecture;
+  CHECK(error_code(with("model_type", "gpt_neox")) == architecture);
+  CHECK(error_code(with("model_type", "bert")) == architecture);  // an encoder, not a decoder
+  CHECK(error_code(without("model_type")) == architecture);
   CHECK(error_code(without("hidden_size")) == bad);
   CHECK(error_code(with("hidden_size", -64)) == bad);
   CHECK(error_code(with("hidden_size", "2048")) == bad);

@@ -6,6 +6,8 @@ export type PocketformerErrorCode =
   | 'CORRUPT_MODEL'
   | 'BAD_CONFIG'
   | 'UNSUPPORTED'
+  /** config.json model_type or GGUF general.architecture this runtime cannot run. */
+  | 'UNSUPPORTED_ARCHITECTURE'
   | 'INVALID_ARGUMENT'
   | 'OUT_OF_MEMORY'
   | 'INTERNAL'
