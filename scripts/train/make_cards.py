@@ -34,7 +34,7 @@ def enc_table(res, names):
                                                          100 * e["mlm_acc"]))
         if n == "pruned" and "before_finetune" in res[n]:
             e = res[n]["before_finetune"]
-            rows.append("| pruned, before the recovery fine-tune | f16 (converter output) | %.1f%% | %.1f%% |"
+            rows.append("| pruned, before the recovery fine-tune | f16 (pruner output) | %.1f%% | %.1f%% |"
                         % (100 * e["langid_acc"], 100 * e["mlm_acc"]))
     return "\n".join(rows)
 
@@ -74,15 +74,24 @@ def shape_text(c):
 def pruning_text(res, st):
     r = res["pruned"]
     rep = r.get("converter_report", {})
-    return f"""3. Structured pruning with the project's own converter:
+    shapes = (f"({rep.get('heads_before')} → {rep.get('heads_after')} heads, FFN {rep.get('ffn_before')} → "
+              f"{rep.get('ffn_after')}); config.json gets HF's `pruned_heads` (original head indices, as "
+              f"`BertModel.prune_heads` writes it) and the per-layer widths live in the weight shapes.")
+    if rep.get("pruner", "").startswith("pocketformer"):
+        how = (f"""with the project's own converter:
    `pocketformer prune <student> -o <out> --heads {rep.get('heads_fraction')} --ffn {rep.get('ffn_fraction')} --samples <512 validation texts>`
    ranks every layer's attention heads and FFN neurons by their activations on the sample texts
-   and removes that share of each layer ({rep.get('heads_before')} → {rep.get('heads_after')} heads,
-   FFN {rep.get('ffn_before')} → {rep.get('ffn_after')}); config.json gets HF's `pruned_heads`
-   (original head indices, as `BertModel.prune_heads` writes it) and the per-layer widths live in
-   the weight shapes. The converter's own report: argmax agreement with the unpruned student
-   {100 * rep.get('argmax_agreement', 0):.1f}% on the sample texts, embedding cosine mean
-   {rep.get('cosine_mean', 0):.3f}; {rep.get('bytes_before', 0):,} → {rep.get('bytes_after', 0):,} bytes.
+   and removes that share of each layer {shapes} The converter's own report: argmax agreement
+   with the unpruned student {100 * rep.get('argmax_agreement', 0):.1f}% on the sample texts, embedding
+   cosine mean {rep.get('cosine_mean', 0):.3f}; {rep.get('bytes_before', 0):,} → {rep.get('bytes_after', 0):,} bytes.""")
+    else:
+        how = (f"""by weight magnitude with `tests/reference/prune_hf_style.py --heads-fraction
+   {rep.get('heads_fraction')} --ffn-fraction {rep.get('ffn_fraction')}` — the independent numpy pruner whose
+   output the test suite requires `pocketformer prune` (magnitude mode, no `--samples`) to equal;
+   the native converter was not built yet on this machine when the model was made
+   (`train_encoder.py --stage prune` uses `build/native/pocketformer prune --samples` by default)
+   {shapes}""")
+    return f"""3. Structured pruning of the student's attention heads and FFN neurons {how}
    `scripts/train/bert_model.py` loads the pruned folder (per-layer head counts and FFN widths)
    and recovers with a distillation fine-tune from the teacher ({st['prune_steps']} steps, lr 1e-3).
 """

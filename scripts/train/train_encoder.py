@@ -133,10 +133,14 @@ def export(model, out_dir, vocab_path, results=None, name=None, extra_config=Non
     return size
 
 
-def prune_with_converter(student, data_dir, work, vocab_path):
+def prune_with_converter(student, data_dir, work, vocab_path, pruner="converter"):
     """Exports the student (F16, as shipped), ranks and removes heads + FFN neurons with
     `pocketformer prune --samples` (activation importance on validation texts) and loads
-    the pruned HF folder back (per-layer head counts and FFN widths)."""
+    the pruned HF folder back (per-layer head counts and FFN widths).
+    pruner="reference": tests/reference/prune_hf_style.py instead, the independent numpy
+    pruner the test suite checks the converter's weight-magnitude mode against (the same
+    files `pocketformer prune` writes without --samples, minus its report) -- for a
+    machine where the native build is not available yet."""
     src, dst = os.path.join(work, "enc-student-hf"), os.path.join(work, "enc-pruned-raw")
     export(student, src, vocab_path)
     samples = os.path.join(work, "prune-samples.txt")
@@ -146,17 +150,32 @@ def prune_with_converter(student, data_dir, work, vocab_path):
     with open(samples, "w", encoding="utf-8") as f:
         for i in pick.tolist():
             f.write(raw[i][:200].replace("\n", " ") + "\n")
-    if not os.path.exists(PRUNER):
-        raise SystemExit("%s is missing: run `JOBS=2 bash scripts/build.sh native`" % PRUNER)
     if os.path.exists(dst):
         import shutil
         shutil.rmtree(dst)
+    if pruner == "reference":
+        subprocess.run(["/usr/bin/python3", os.path.join(common.REPO, "tests/reference/prune_hf_style.py"),
+                        "--model", src, "--out", dst, "--heads-fraction", str(PRUNE_HEADS),
+                        "--ffn-fraction", str(PRUNE_FFN)], check=True)
+        model, cfg = load_hf_folder(dst, len(data.LANGS))
+        report = {"pruner": "tests/reference/prune_hf_style.py (weight magnitude)",
+                  "heads_fraction": PRUNE_HEADS, "ffn_fraction": PRUNE_FFN,
+                  "heads_before": [model.c.heads] * model.c.layers, "heads_after": model.c.layer_heads,
+                  "ffn_before": [model.c.ffn] * model.c.layers, "ffn_after": model.c.layer_ffn}
+        pruning = {"method": "magnitude", "heads_fraction": PRUNE_HEADS, "ffn_fraction": PRUNE_FFN,
+                   "attention_heads_per_layer": model.c.layer_heads,
+                   "intermediate_size_per_layer": model.c.layer_ffn}
+        model.eval()
+        return model, pruning, report
+    if not os.path.exists(PRUNER):
+        raise SystemExit("%s is missing: run `JOBS=2 bash scripts/build.sh native`" % PRUNER)
     report = os.path.join(work, "prune-report.json")
     subprocess.run([PRUNER, "prune", src, "-o", dst, "--heads", str(PRUNE_HEADS), "--ffn",
                     str(PRUNE_FFN), "--samples", samples, "--report", report], check=True)
     model, cfg = load_hf_folder(dst, len(data.LANGS))
     model.eval()
-    return model, cfg["pocketformer_pruning"], json.load(open(report))
+    report = dict(json.load(open(report)), pruner="pocketformer prune (activations on the samples)")
+    return model, cfg["pocketformer_pruning"], report
 
 
 def variants(model, d):
@@ -179,6 +198,7 @@ def main():
     ap.add_argument("--work", default="build/work")
     ap.add_argument("--vocab", default="build/work/vocab.txt")
     ap.add_argument("--out", default="demo/models")
+    ap.add_argument("--pruner", choices=["converter", "reference"], default="converter")
     ap.add_argument("--mlm-steps", type=int, default=1500)
     ap.add_argument("--ft-steps", type=int, default=1000)
     ap.add_argument("--kd-steps", type=int, default=1500)
@@ -219,9 +239,9 @@ def main():
         s = make(STUDENT, vocab_size)
         s.load_state_dict(torch.load(spath))
         s.eval()
-        p, pruning, report = prune_with_converter(s, args.data, args.work, args.vocab)
+        p, pruning, report = prune_with_converter(s, args.data, args.work, args.vocab, args.pruner)
         before = evaluate(p, d)
-        log("pruned by the converter, before fine-tune (test):", before)
+        log("pruned, before the recovery fine-tune (test):", before)
         train(p, d, args.prune_steps, 1e-3, gen, "kd", teacher=t)
         log("pruned + distilled (valid):", evaluate(p, d, "valid"))
         torch.save({"state": p.state_dict(), "shape": p.c.kwargs(), "pruning": pruning,
