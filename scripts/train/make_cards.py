@@ -74,8 +74,8 @@ def shape_text(c):
 def pruning_text(res, st):
     r = res["pruned"]
     rep = r.get("converter_report", {})
-    shapes = (f"({rep.get('heads_before')} → {rep.get('heads_after')} heads, FFN {rep.get('ffn_before')} → "
-              f"{rep.get('ffn_after')}); config.json gets HF's `pruned_heads` (original head indices, as "
+    shapes = (f"({rep.get('attention_heads_before')} → {rep.get('attention_heads_after')} heads, FFN {rep.get('ffn_width_before')} → "
+              f"{rep.get('ffn_width_after')}); config.json gets HF's `pruned_heads` (original head indices, as "
               f"`BertModel.prune_heads` writes it) and the per-layer widths live in the weight shapes.")
     if rep.get("pruner", "").startswith("pocketformer"):
         how = (f"""with the project's own converter:
@@ -83,7 +83,7 @@ def pruning_text(res, st):
    ranks every layer's attention heads and FFN neurons by their activations on the sample texts
    and removes that share of each layer {shapes} The converter's own report: argmax agreement
    with the unpruned student {100 * rep.get('argmax_agreement', 0):.1f}% on the sample texts, embedding
-   cosine mean {rep.get('cosine_mean', 0):.3f}; {rep.get('bytes_before', 0):,} → {rep.get('bytes_after', 0):,} bytes.""")
+   cosine mean {rep.get('embedding_cosine_mean', 0):.3f}; {rep.get('bytes_before', 0):,} → {rep.get('bytes_after', 0):,} bytes.""")
     else:
         how = (f"""by weight magnitude with `tests/reference/prune_hf_style.py --heads-fraction
    {rep.get('heads_fraction')} --ffn-fraction {rep.get('ffn_fraction')}` — the independent numpy pruner whose
@@ -184,8 +184,8 @@ def gguf_text(rep):
     return (f"`build/native/pocketformer convert demo/models/tiny-lm-student -o tiny-lm-student-q8.gguf "
             f"--dtype q8 --samples <64 held-out documents>` (not committed; `all.sh` writes it to build/work/). "
             f"The converter's accuracy report ({rep['samples']} samples, {rep['positions']:,} positions, "
-            f"converted model run as {rep['runtime_format']}): logit cosine mean {rep['cosine_mean']:.6f} / "
-            f"min {rep['cosine_min']:.6f}, max |Δlogit| {rep['max_abs_diff']:.4f}, next-token argmax agreement "
+            f"converted model run as {rep['runtime_format']}): logit cosine mean {rep['logit_cosine_mean']:.6f} / "
+            f"min {rep['logit_cosine_min']:.6f}, max |Δlogit| {rep['logit_max_abs_diff']:.4f}, next-token argmax agreement "
             f"{100 * rep['argmax_agreement']:.2f}%, perplexity {rep['perplexity_before']:.2f} → "
             f"{rep['perplexity_after']:.2f}; {mb(rep['bytes_before'])} → {mb(rep['bytes_after'])}.")
 

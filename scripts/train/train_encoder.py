@@ -160,8 +160,8 @@ def prune_with_converter(student, data_dir, work, vocab_path, pruner="converter"
         model, cfg = load_hf_folder(dst, len(data.LANGS))
         report = {"pruner": "tests/reference/prune_hf_style.py (weight magnitude)",
                   "heads_fraction": PRUNE_HEADS, "ffn_fraction": PRUNE_FFN,
-                  "heads_before": [model.c.heads] * model.c.layers, "heads_after": model.c.layer_heads,
-                  "ffn_before": [model.c.ffn] * model.c.layers, "ffn_after": model.c.layer_ffn}
+                  "attention_heads_before": [model.c.heads] * model.c.layers, "attention_heads_after": model.c.layer_heads,
+                  "ffn_width_before": [model.c.ffn] * model.c.layers, "ffn_width_after": model.c.layer_ffn}
         pruning = {"method": "magnitude", "heads_fraction": PRUNE_HEADS, "ffn_fraction": PRUNE_FFN,
                    "attention_heads_per_layer": model.c.layer_heads,
                    "intermediate_size_per_layer": model.c.layer_ffn}
