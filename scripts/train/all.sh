@@ -38,6 +38,7 @@ for m in lang-id-student lang-id-pruned; do
   (cd scripts/train && /usr/bin/python3 reference_embeddings.py ../../demo/models/$m \
     ../../build/train-data/langid/test.tsv 50 ../../build/work/$m-reference.json)
 done
+rm -f build/work/runtime-accuracy.json build/work/lm-runtime.jsonl
 if [ -e dist/pocketformer-simd-mt.wasm ]; then
   /usr/bin/python3 - <<'PY'
 import json, subprocess
@@ -55,5 +56,12 @@ PY
   # language ID per runtime dtype (f32 / int8 / q4) on 2000 held-out documents
   node scripts/train/runtime_accuracy.mjs build/train-data/langid/test.tsv 2000 \
     build/work/runtime-accuracy.json demo/models/lang-id-student demo/models/lang-id-pruned
+fi
+# without dist/: the same language-ID measurement through the native build's test
+if [ ! -e build/work/runtime-accuracy.json ] && [ -x build/native/pf_tests ]; then
+  # the held-out split where the test reads it (what scripts/make-testdata.sh writes)
+  [ -f build/testdata/fortunes/langid/test.tsv ] || \
+    /usr/bin/python3 scripts/train/prepare_data.py --out build/testdata/fortunes > /dev/null
+  /usr/bin/python3 scripts/train/native_accuracy.py build/native/pf_tests build/work/runtime-accuracy.json
 fi
 /usr/bin/python3 scripts/train/make_cards.py build/work demo/models
