@@ -43,7 +43,9 @@ readonly LLVM_BIN=/usr/lib/llvm-19/bin
 readonly RECIPE_EMSCRIPTEN=1 RECIPE_BINARYEN=1 RECIPE_XNNPACK=1 RECIPE_NATIVE_CPUINFO=2
 
 APT_PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev cmake ninja-build chromium python3-torch
-              python3-numpy python3-sentencepiece catch2 nlohmann-json3-dev libutf8proc-dev xz-utils dpkg-dev patch patchelf)
+              python3-numpy python3-sentencepiece catch2 nlohmann-json3-dev libutf8proc-dev xz-utils dpkg-dev patch patchelf
+              # text of the self-trained demo models and of their held-out agreement test
+              fortunes fortunes-min fortunes-de fortunes-it fortunes-es fortunes-pl fortunes-cs fortunes-ru)
 
 DL="$TC/downloads" SRC="$TC/src" BLD="$TC/build" LOGS="$TC/logs"
 EM_ROOT="$TC/emscripten" EMCACHE_DIR="$TC/emcache" BINARYEN_DIR="$TC/binaryen"

@@ -13,9 +13,25 @@ EPS = 1e-12
 
 
 class Cfg:
-    def __init__(self, vocab_size, hidden, layers, heads, ffn, max_pos=128, num_labels=7):
+    """heads / ffn: the unpruned layer shape (config.json's num_attention_heads /
+    intermediate_size; head_dim = hidden / heads).  A structurally pruned model also has
+    pruned_heads ({layer: [original head indices removed]}, HF's config field) and
+    layer_ffn (each layer's FFN width, which HF and the runtime read from the weights)."""
+
+    def __init__(self, vocab_size, hidden, layers, heads, ffn, max_pos=128, num_labels=7,
+                 pruned_heads=None, layer_ffn=None):
         self.vocab_size, self.hidden, self.layers, self.heads = vocab_size, hidden, layers, heads
         self.ffn, self.max_pos, self.num_labels = ffn, max_pos, num_labels
+        self.pruned_heads = {int(k): sorted(v) for k, v in (pruned_heads or {}).items()}
+        self.layer_ffn = list(layer_ffn) if layer_ffn else [ffn] * layers
+        self.layer_heads = [heads - len(self.pruned_heads.get(i, ())) for i in range(layers)]
+        self.head_dim = hidden // heads
+
+    def kwargs(self):
+        """What make() / Cfg() needs to rebuild this shape (stored with the results)."""
+        return dict(hidden=self.hidden, layers=self.layers, heads=self.heads, ffn=self.ffn,
+                    pruned_heads={str(k): v for k, v in self.pruned_heads.items()},
+                    layer_ffn=self.layer_ffn)
 
 
 class Embeddings(nn.Module):
@@ -34,30 +50,32 @@ class Embeddings(nn.Module):
 
 
 class SelfAttn(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, width):
         super().__init__()
-        self.query = nn.Linear(c.hidden, c.hidden)
-        self.key = nn.Linear(c.hidden, c.hidden)
-        self.value = nn.Linear(c.hidden, c.hidden)
+        self.query = nn.Linear(c.hidden, width)
+        self.key = nn.Linear(c.hidden, width)
+        self.value = nn.Linear(c.hidden, width)
 
 
 class AttnOut(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, width):
         super().__init__()
-        self.dense = nn.Linear(c.hidden, c.hidden)
+        self.dense = nn.Linear(width, c.hidden)
         self.LayerNorm = nn.LayerNorm(c.hidden, eps=EPS)
 
 
 class Attention(nn.Module):
-    def __init__(self, c):
+    """Layer i keeps c.layer_heads[i] heads of c.head_dim each (all of them unless pruned)."""
+
+    def __init__(self, c, i):
         super().__init__()
-        self.self = SelfAttn(c)
-        self.output = AttnOut(c)
-        self.heads = c.heads
+        self.heads, self.d = c.layer_heads[i], c.head_dim
+        self.self = SelfAttn(c, self.heads * self.d)
+        self.output = AttnOut(c, self.heads * self.d)
 
     def forward(self, x, mask_bias, head_mask=None):
         b, t, h = x.shape
-        d = h // self.heads
+        d = self.d
 
         def split(y):
             return y.view(b, t, self.heads, d).transpose(1, 2)
@@ -66,29 +84,29 @@ class Attention(nn.Module):
         ctx = att.softmax(-1) @ v  # b, heads, t, d
         if head_mask is not None:
             ctx = ctx * head_mask.view(1, -1, 1, 1)
-        ctx = ctx.transpose(1, 2).reshape(b, t, h)
+        ctx = ctx.transpose(1, 2).reshape(b, t, self.heads * d)
         return self.output.LayerNorm(x + self.output.dense(ctx))
 
 
 class Intermediate(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, width):
         super().__init__()
-        self.dense = nn.Linear(c.hidden, c.ffn)
+        self.dense = nn.Linear(c.hidden, width)
 
 
 class Output(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, width):
         super().__init__()
-        self.dense = nn.Linear(c.ffn, c.hidden)
+        self.dense = nn.Linear(width, c.hidden)
         self.LayerNorm = nn.LayerNorm(c.hidden, eps=EPS)
 
 
 class Layer(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, i):
         super().__init__()
-        self.attention = Attention(c)
-        self.intermediate = Intermediate(c)
-        self.output = Output(c)
+        self.attention = Attention(c, i)
+        self.intermediate = Intermediate(c, c.layer_ffn[i])
+        self.output = Output(c, c.layer_ffn[i])
 
     def forward(self, x, mask_bias, head_mask=None, ffn_mask=None):
         x = self.attention(x, mask_bias, head_mask)
@@ -101,7 +119,7 @@ class Layer(nn.Module):
 class Encoder(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.layer = nn.ModuleList([Layer(c) for _ in range(c.layers)])
+        self.layer = nn.ModuleList([Layer(c, i) for i in range(c.layers)])
 
 
 class Pooler(nn.Module):
@@ -182,8 +200,10 @@ class BertMultiTask(nn.Module):
         return sd
 
 
-def hf_config(c, id2label, architectures):
-    return {
+def hf_config(c, id2label, architectures, extra=None):
+    """config.json; a pruned shape adds HF's pruned_heads (the runtime and
+    BertModel.prune_heads both index heads by their original position)."""
+    cfg = {
         "architectures": architectures,
         "model_type": "bert",
         "vocab_size": c.vocab_size,
@@ -207,3 +227,29 @@ def hf_config(c, id2label, architectures):
         "torch_dtype": "float16",
         "transformers_version": "4.44.0",
     }
+    if c.pruned_heads:
+        cfg["pruned_heads"] = {str(k): v for k, v in sorted(c.pruned_heads.items())}
+    cfg.update(extra or {})
+    return cfg
+
+
+def load_hf_folder(folder, num_labels):
+    """A BertMultiTask from an HF folder (e.g. what `pocketformer prune` wrote): head
+    counts from config.json's pruned_heads, FFN widths from the weight shapes, as the
+    runtime reads them.  Returns (model, config dict)."""
+    import json
+    import os
+    import safetensors_io  # tests/reference, put on sys.path by common
+    cfg = json.load(open(os.path.join(folder, "config.json"), encoding="utf-8"))
+    tensors, _, _ = safetensors_io.read_file(os.path.join(folder, "model.safetensors"))
+    layers = cfg["num_hidden_layers"]
+    layer_ffn = [tensors["bert.encoder.layer.%d.intermediate.dense.weight" % i].shape[0]
+                 for i in range(layers)]
+    c = Cfg(cfg["vocab_size"], cfg["hidden_size"], layers, cfg["num_attention_heads"],
+            cfg["intermediate_size"], cfg["max_position_embeddings"], num_labels,
+            pruned_heads=cfg.get("pruned_heads"), layer_ffn=layer_ffn)
+    m = BertMultiTask(c)
+    sd = {k: torch.from_numpy(v.copy()).float() for k, v in tensors.items()
+          if k != "cls.predictions.decoder.bias"}
+    m.load_state_dict(sd)
+    return m, cfg

@@ -29,7 +29,9 @@ for (const dtype of ['f32', 'int8', 'q4']) {
       throw new Error(`prompt ids differ: ${ids} vs ${c.input_ids}`);
     }
     const out = await gen(c.prompt, { max_new_tokens: c.new_ids.length, do_sample: false });
-    const got = (await gen.tokenizer.encode(out[0].generated_text)).slice(c.input_ids.length);
+    // the generated ids themselves (re-encoding the decoded text may split it differently)
+    const got = gen.lastResult.tokens;
+    if (!out[0].generated_text.startsWith(c.prompt)) throw new Error(`output does not start with the prompt: ${out[0].generated_text}`);
     let k = 0;
     while (k < c.new_ids.length && got[k] === c.new_ids[k]) k++;
     agree += k;

@@ -28,11 +28,29 @@ def enc_table(res, names):
             "|---|---|---|---|"]
     for n in names:
         for prec, label in (("f32", "f32 (as trained)"), ("f16", "f16 (as stored)"),
-                            ("int8", "int8 per-channel"), ("q4", "4-bit per-channel")):
+                            ("int8", "int8 per-channel (simulated)"), ("q4", "4-bit per-channel (simulated)")):
             e = res[n]["eval"][prec]
             rows.append("| %s | %s | %.1f%% | %.1f%% |" % (n, label, 100 * e["langid_acc"],
                                                          100 * e["mlm_acc"]))
+        if n == "pruned" and "before_finetune" in res[n]:
+            e = res[n]["before_finetune"]
+            rows.append("| pruned, before the recovery fine-tune | f16 (pruner output) | %.1f%% | %.1f%% |"
+                        % (100 * e["langid_acc"], 100 * e["mlm_acc"]))
     return "\n".join(rows)
+
+
+def runtime_table(acc):
+    """Language ID measured in pocketformer (runtime_accuracy.mjs): accuracy per dtype and
+    argmax agreement with the runtime's own f32."""
+    if not acc:
+        return "Not measured (dist/ was not available when the card was written)."
+    rows = ["| dtype (runtime load option) | language-ID accuracy | argmax agreement with f32 |",
+            "|---|---|---|"]
+    for r in acc["dtypes"]:
+        rows.append("| %s | %.2f%% | %.2f%% |" % (r["dtype"], 100 * r["accuracy"], 100 * r["agreement_with_f32"]))
+    where = acc.get("runtime") or "through `pipeline('text-classification', …, { dtype })` in Node"
+    return ("On the first %d documents of the held-out test split, %s:\n\n" % (acc["documents"], where)
+            + "\n".join(rows))
 
 
 def speed_table(speed):
@@ -45,27 +63,60 @@ def speed_table(speed):
     return "\n".join(rows)
 
 
-def encoder_card(res, which, folder, speed):
+def shape_text(c):
+    heads = [c["heads"] - len(c.get("pruned_heads", {}).get(str(i), [])) for i in range(c["layers"])]
+    ffn = c.get("layer_ffn") or [c["ffn"]] * c["layers"]
+    if len(set(heads)) == 1 and heads[0] == c["heads"] and len(set(ffn)) == 1:
+        return "%d heads, FFN %d" % (c["heads"], ffn[0])
+    return "heads per layer %s (of %d; HF `pruned_heads` %s), FFN width per layer %s (of %d)" % (
+        heads, c["heads"], c.get("pruned_heads"), ffn, c["ffn"])
+
+
+def pruning_text(res, st):
+    r = res["pruned"]
+    rep = r.get("converter_report", {})
+    shapes = (f"({rep.get('attention_heads_before')} → {rep.get('attention_heads_after')} heads, FFN {rep.get('ffn_width_before')} → "
+              f"{rep.get('ffn_width_after')}); config.json gets HF's `pruned_heads` (original head indices, as "
+              f"`BertModel.prune_heads` writes it) and the per-layer widths live in the weight shapes.")
+    if rep.get("pruner", "").startswith("pocketformer"):
+        how = (f"""with the project's own converter:
+   `pocketformer prune <student> -o <out> --heads {rep.get('heads_fraction')} --ffn {rep.get('ffn_fraction')} --samples <512 validation texts>`
+   ranks every layer's attention heads and FFN neurons by their activations on the sample texts
+   and removes that share of each layer {shapes} The converter's own report: argmax agreement
+   with the unpruned student {100 * rep.get('argmax_agreement', 0):.1f}% on the sample texts, embedding
+   cosine mean {rep.get('embedding_cosine_mean', 0):.3f}; {rep.get('bytes_before', 0):,} → {rep.get('bytes_after', 0):,} bytes.""")
+    else:
+        how = (f"""by weight magnitude with `tests/reference/prune_hf_style.py --heads-fraction
+   {rep.get('heads_fraction')} --ffn-fraction {rep.get('ffn_fraction')}` — the independent numpy pruner whose
+   output the test suite requires `pocketformer prune` (magnitude mode, no `--samples`) to equal;
+   the native converter was not built yet on this machine when the model was made
+   (`train_encoder.py --stage prune` uses `build/native/pocketformer prune --samples` by default)
+   {shapes}""")
+    return f"""3. Structured pruning of the student's attention heads and FFN neurons {how}
+   `scripts/train/bert_model.py` loads the pruned folder (per-layer head counts and FFN widths)
+   and recovers with a distillation fine-tune from the teacher ({st['prune_steps']} steps, lr 1e-3).
+"""
+
+
+def encoder_card(res, which, folder, speed, runtime_acc):
     r = res[which]
     c = r["config"]
     t = res["times_min"]
     e = r["eval"]["f16"]
     pruned = which == "pruned"
     n_eval = e["n_docs"]
-    heads = t.get("head_importance")
-    if heads:
-        heads = [[round(v, 3) for v in layer] for layer in heads]
     st = res["steps"]
-    text = f"""# {folder} — tiny self-trained language-ID BERT ({'distilled, FFN-pruned' if pruned else 'distilled'})
+    tc, sc = res["teacher"]["config"], res["student"]["config"]
+    text = f"""# {folder} — tiny self-trained language-ID BERT ({'distilled, then heads + FFN pruned' if pruned else 'distilled'})
 
-**A tiny model trained from scratch on a shared 2-core CPU in minutes, for pocketformer's demo.**
+**A tiny model trained from scratch on a 2-core CPU in minutes, for pocketformer's demo.**
 It is not a production language identifier; its numbers below are what it measured.
 
 - Task heads: language identification over 7 languages ({LANG_NAMES}) — `BertForSequenceClassification`
   (`bert.pooler` + `classifier`, `id2label`/`label2id` in config.json) — and fill-mask
   (`cls.predictions.*`, decoder tied to the word embeddings, as `BertForMaskedLM`). Both HF classes
   load this folder. Mean-pooled `bert` outputs serve as (weak) sentence embeddings.
-- Architecture: BERT, {c['layers']} layers, hidden {c['hidden']}, {c['heads']} heads, FFN {c['ffn']},
+- Architecture: BERT, {c['layers']} layers, hidden {c['hidden']}, {shape_text(c)},
   max position 128, vocab {r['vocab_size']}, GELU (erf), post-LayerNorm.
 - Parameters: {r['params']:,} ({r['params_without_mlm_head']:,} without the MLM head's transform + bias);
   `model.safetensors` (F16): {mb(r['file_bytes'])}.
@@ -78,67 +129,83 @@ It is not a production language identifier; its numbers below are what it measur
 {SOURCES} Documents are cut to their first 30 WordPiece tokens (`[CLS]` … `[SEP]` = 32).
 
 ## How it was made
-All steps use batches of 32 documents.
-1. Teacher: BERT {res['teacher']['config']['layers']} layers / hidden {res['teacher']['config']['hidden']} /
-   {res['teacher']['config']['heads']} heads / FFN {res['teacher']['config']['ffn']}: MLM pre-training
-   (15% masking, 80/10/10) for {st['mlm_steps']} steps, language-ID fine-tuning with the MLM loss as
-   an auxiliary loss for {st['ft_steps']} steps, then labels only for {st['cls_steps']} steps.
-2. Student: {res['student']['config']['layers']} layers / hidden {res['student']['config']['hidden']} /
-   {res['student']['config']['heads']} heads / FFN {res['student']['config']['ffn']}, distilled from the
-   teacher for {st['kd_steps']} steps: loss = 0.5·T²·KL(teacher‖student at T=2) + 0.5·CE(labels),
-   on the language-ID logits and on the MLM logits of the masked positions.
-
-**Status: badly under-trained.** These step counts are what a 2-core machine shared with several
-compile jobs allowed within the time box (a step took 4–14 s of wall time at ~13% of a core);
-the teacher never got past the MLM plateau, so fill-mask output is near-useless and the
-language-ID accuracy is far below what this architecture reaches (for scale: always answering
-the most frequent test language, ru, scores about 23%). The student beats its teacher because
-its hard-label CE term kept learning while the teacher's soft targets stayed near uniform. Re-run `scripts/train/all.sh`
-with the step arguments raised (e.g. ×20) on an idle machine.
+All steps use batches of 32 documents, AdamW (weight decay 0.01), 6% linear warm-up then linear
+decay, gradient clipping at 1.
+1. Teacher: BERT {tc['layers']} layers / hidden {tc['hidden']} / {tc['heads']} heads / FFN {tc['ffn']}:
+   MLM pre-training (15% masking, 80/10/10, lr 2e-3) for {st['mlm_steps']} steps, then
+   language-ID fine-tuning with the MLM loss kept as an auxiliary loss (lr 1e-3) for {st['ft_steps']} steps.
+2. Student: {sc['layers']} layers / hidden {sc['hidden']} / {sc['heads']} heads / FFN {sc['ffn']},
+   distilled from the teacher for {st['kd_steps']} steps (lr 2e-3): loss = 0.5·T²·KL(teacher‖student at T=2)
+   + 0.5·CE(labels), on the language-ID logits and on the MLM logits of the masked positions.
 """
     if pruned:
-        text += f"""3. Structured pruning of the student: FFN neurons ranked per layer by Taylor importance
-   (|Σ ∂loss/∂mask| over 8 validation batches, mask on each neuron's GELU output); the top
-   {c['ffn']} of {res['student']['config']['ffn']} kept in **every** layer (uniform, so config.json's
-   `intermediate_size` stays a single number, as the runtime requires), then a distillation
-   fine-tune of {st['prune_steps']} steps. Attention heads were scored the same way (importance per layer: {heads}) but not
-   removed: the runtime derives head_dim = hidden_size / num_attention_heads, so dropping heads
-   would need per-layer shapes (HF `pruned_heads`), which it does not load.
-"""
+        text += pruning_text(res, st)
     text += f"""
 ## Results (held-out test documents: a fixed seeded sample of {n_eval}; {e['n_masked']} masked tokens)
-int8 / 4-bit are simulated in PyTorch exactly as the runtime quantizes at load: every linear
-weight per output channel, symmetric, s = max|w|/127 (int8) or max|w|/7 with values in [-8, 7]
-(4-bit); embeddings, LayerNorms and biases stay float.
+Measured in PyTorch; int8 / 4-bit are simulated exactly as the runtime quantizes at load: every
+linear weight per output channel, symmetric, s = max|w|/127 (int8) or max|w|/7 with values in
+[-8, 7] (4-bit); embeddings, LayerNorms and biases stay float. (Always answering the most frequent
+test language, ru, scores about 23%.)
 
 {enc_table(res, ['teacher', 'student', 'pruned'])}
 
 Sizes (F16 safetensors): teacher {mb(res['teacher']['file_bytes'])} (not committed),
 student {mb(res['student']['file_bytes'])}, pruned {mb(res['pruned']['file_bytes'])}.
 
-## In pocketformer (Node, 1 thread, feature-extraction with mean pooling, 50 test sentences one at a time)
+## In pocketformer
+{runtime_table(runtime_acc)}
+
+The same check runs as tests (`build/native/pf_tests "[langid]"` and
+`node --test tests/js/langid-agreement.test.mjs`, 2000 documents): int8 must agree with f32 on
+≥ 99.5% of them, 4-bit on ≥ 97%, and f32 must be right on ≥ 90%.
 The runtime's f32 embeddings are checked against the repo's float64 reference BERT
 (`scripts/train/reference_embeddings.py`, which also checks the training model against that
-reference). Timings were taken on the shared, heavily loaded 2-core machine: treat them as
-upper bounds.
+reference). Feature extraction with mean pooling, 1 thread, 50 test sentences one at a time
+(the 2-core machine was shared: treat the timings as upper bounds):
 
 {speed_table(speed)}
 
+GGUF export of the encoders: pending (HF layout only for now).
+
 ## Training time and command
-Measured on a 2-core machine shared with several compile jobs, under `nice -n 10`, 2 torch threads
-(OpenBLAS): teacher {t.get('teacher_min', 0):.1f} + {t.get('teacher_cls_min', 0):.1f} min (label-only stage), student {t.get('student_min', 0):.1f} min,
-pruning + fine-tune {t.get('prune_min', 0):.1f} min. Reproduce with `bash scripts/train/all.sh`
-(seeded; see scripts/train/README.md).
+Wall time on the shared 2-core machine, 1 torch thread (OpenBLAS): teacher {t.get('teacher_min', 0):.1f} min,
+student {t.get('student_min', 0):.1f} min, pruning + recovery fine-tune {t.get('prune_min', 0):.1f} min.
+Reproduce with `bash scripts/train/all.sh` (seeded; see scripts/train/README.md).
 
 ## Runtime support needed
 `model_type: bert` with `architectures: [BertForSequenceClassification]`; weights under `bert.`,
 plus `classifier.*` (language ID: tanh pooler on `[CLS]`, then linear) and `cls.predictions.*`
-(fill-mask: dense → GELU → LayerNorm → tied decoder + bias). F16 weights.
+(fill-mask: dense → GELU → LayerNorm → tied decoder + bias). F16 weights.{' Per-layer head counts (`pruned_heads`) and FFN widths (from the weight shapes).' if pruned else ''}
 """
     return text
 
 
-def lm_card(res, speed_note):
+def gguf_text(rep):
+    if not rep:
+        return "Not measured (build/native/pocketformer was not available)."
+    return (f"`build/native/pocketformer convert demo/models/tiny-lm-student -o tiny-lm-student-q8.gguf "
+            f"--dtype q8 --samples <64 held-out documents>` (not committed; `all.sh` writes it to build/work/). "
+            f"The converter's accuracy report ({rep['samples']} samples, {rep['positions']:,} positions, "
+            f"converted model run as {rep['runtime_format']}): logit cosine mean {rep['logit_cosine_mean']:.6f} / "
+            f"min {rep['logit_cosine_min']:.6f}, max |Δlogit| {rep['logit_max_abs_diff']:.4f}, next-token argmax agreement "
+            f"{100 * rep['argmax_agreement']:.2f}%, perplexity {rep['perplexity_before']:.2f} → "
+            f"{rep['perplexity_after']:.2f}; {mb(rep['bytes_before'])} → {mb(rep['bytes_after'])}.")
+
+
+def lm_runtime_text(rows):
+    if not rows:
+        return ("Not measured (dist/ was not available). Run `node scripts/train/lm_runtime_check.mjs "
+                "demo/models/tiny-lm-student build/work/tiny-lm-student-reference.json`.")
+    out = ["`pipeline('text-generation', <this folder>, { dtype })` in Node, 1 thread: greedy "
+           "continuations compared token by token with the float64 PyTorch reference "
+           "(`lm_reference.py`), and decode speed (64 tokens; shared machine, upper bounds).", "",
+           "| dtype | greedy tokens equal to the float64 reference | tokens/s |", "|---|---|---|"]
+    for r in rows:
+        out.append("| %s | %s | %.0f |" % (r["dtype"], r["greedy_tokens_matching_reference"], r["tokens_per_s"]))
+    return "\n".join(out)
+
+
+def lm_card(res, speed_note, gguf=None):
     r, t = res["student"], res["teacher"]
     c = r["config"]
     tm = res["times_min"]
@@ -183,11 +250,6 @@ Batches of 16 windows of 64 tokens. Teacher: next-token cross-entropy, {st['teac
 Student: 0.5·T²·KL(teacher‖student at T=2) over the full next-token distributions + 0.5·CE,
 {st['student_steps']} steps.
 
-**Status: badly under-trained** ({st['teacher_steps']} teacher steps ≈ {st['teacher_steps'] * 16 * 64:,}
-tokens, a fraction of one epoch): what a 2-core machine shared with several compile jobs allowed
-within the time box. Re-run `scripts/train/all.sh` with `--teacher-steps` / `--student-steps`
-raised (e.g. ×20) on an idle machine.
-
 ## Results (held-out test documents)
 int8 / 4-bit simulate the runtime's scheme (linear weights per output channel, symmetric,
 max|w|/127 or max|w|/7 in [-8, 7]; embeddings and norms float).
@@ -197,14 +259,14 @@ max|w|/127 or max|w|/7 in [-8, 7]; embeddings and norms float).
 Samples from the student (f32, temperature 0.8, seed 5):
 {samples}
 
-(The continuations do not depend on the prompt — the same seed draws the same tokens because this
-under-trained student hardly uses its context yet; greedy decoding just repeats ".".)
-
-## Speed in pocketformer
+## In pocketformer
 {speed_note}
 
+## GGUF export
+{gguf_text(gguf)}
+
 ## Training time and command
-Shared 2-core machine, `nice -n 10`, 2 torch threads: teacher {tm.get('teacher_min', 0):.1f} min,
+Wall time on the shared 2-core machine, 1 torch thread (OpenBLAS): teacher {tm.get('teacher_min', 0):.1f} min,
 student {tm.get('student_min', 0):.1f} min. Reproduce with `bash scripts/train/all.sh`.
 
 ## Runtime support needed
@@ -217,24 +279,20 @@ or `tokenizer.model` (SentencePiece BPE); `generation_config.json` for sampling 
 def main():
     enc = load("enc-results.json")
     speed = load("runtime-speed.json")
+    runtime_acc = load("runtime-accuracy.json") or {}
     if enc:
         for which, folder in (("student", "lang-id-student"), ("pruned", "lang-id-pruned")):
             d = os.path.join(OUT, folder)
             if os.path.isdir(d):
                 with open(os.path.join(d, "README.md"), "w", encoding="utf-8") as f:
-                    f.write(encoder_card(enc, which, folder, (speed or {}).get(folder)))
+                    f.write(encoder_card(enc, which, folder, (speed or {}).get(folder),
+                                         runtime_acc.get(folder)))
     lm = load("lm-results.json")
     if lm and os.path.isdir(os.path.join(OUT, "tiny-lm-student")):
-        note = ("Not measured yet. Checked against main at 14:47 UTC (its `dist/`, Node): "
-                "`pipeline('text-generation', <this folder>)` loads config.json and the F16 weights, "
-                "then generation stops with \"this model was loaded without a tokenizer the runtime "
-                "can use yet\" — the runtime does not yet read tokenizer.json / tokenizer.model from an "
-                "HF folder, and the JS API takes text only. Once it does, run "
-                "`node scripts/train/lm_runtime_check.mjs demo/models/tiny-lm-student "
-                "build/work/tiny-lm-student-reference.json` (greedy tokens vs the float64 PyTorch "
-                "reference from `lm_reference.py`, and tokens/s for f32 / int8 / q4).")
+        p = os.path.join(WORK, "lm-runtime.jsonl")
+        rows = [json.loads(l) for l in open(p)] if os.path.exists(p) else None
         with open(os.path.join(OUT, "tiny-lm-student", "README.md"), "w", encoding="utf-8") as f:
-            f.write(lm_card(lm, note))
+            f.write(lm_card(lm, lm_runtime_text(rows), load("lm-gguf-report.json")))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import sys
 import torch
 
 import common
-from bert_model import BertMultiTask, Cfg
+from bert_model import load_hf_folder
 import bert_reference as ref
 import safetensors_io
 from bert_tokenizer import BertTokenizerRef
@@ -27,14 +27,12 @@ tok = BertTokenizerRef.from_dir(model_dir, 128)
 cfg, P, _, _ = ref.load_model(model_dir)
 P64 = ref.to_torch(P, torch.float64)
 
-c = Cfg(cfg["vocab_size"], cfg["hidden_size"], cfg["num_hidden_layers"],
-        cfg["num_attention_heads"], cfg["intermediate_size"], cfg["max_position_embeddings"],
-        len(cfg["id2label"]))
-ours = BertMultiTask(c).double()
+# per-layer head counts / FFN widths of a pruned folder come from pruned_heads and the shapes
+ours, _ = load_hf_folder(model_dir, len(cfg["id2label"]))
+ours = ours.double()
 arrays, _, _ = safetensors_io.read_file(model_dir + "/model.safetensors")
-sd = {k: torch.from_numpy(v).double() for k, v in arrays.items()
-      if k != "cls.predictions.decoder.bias"}
-ours.load_state_dict(sd)
+ours.load_state_dict({k: torch.from_numpy(v).double() for k, v in arrays.items()
+                      if k != "cls.predictions.decoder.bias"})  # f64 copies of the exact values
 ours.eval()
 
 embs, max_h, max_l = [], 0.0, 0.0

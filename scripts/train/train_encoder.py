@@ -1,9 +1,12 @@
 """Language-ID encoder: BERT teacher (MLM pre-training, then language-ID fine-tuning with
-the MLM loss kept as an auxiliary task), a distilled student, and an FFN-pruned student.
+the MLM loss kept as an auxiliary task), a distilled student, and a structurally pruned
+student (attention heads and FFN neurons, removed by the project's own converter).
 
   --stage teacher   MLM pre-training + fine-tuning           -> build/work/enc-teacher.pt
   --stage student   distillation from the teacher             -> build/work/enc-student.pt
-  --stage prune     FFN-neuron pruning of the student + short distillation fine-tune
+  --stage prune     `pocketformer prune` (heads + FFN neurons, activation importance on
+                    validation texts) of the exported student, then a distillation
+                    fine-tune of the pruned shape                -> build/work/enc-pruned.pt
   --stage export    evaluate everything (f32 / f16 / int8 / 4-bit) and write HF folders
 
 Distillation loss (Hinton et al.):  a * T^2 * KL(p_teacher^T || p_student^T) + (1 - a) * CE
@@ -15,6 +18,7 @@ import argparse
 import copy
 import json
 import os
+import subprocess
 import time
 
 import torch
@@ -22,14 +26,16 @@ import torch.nn.functional as F
 
 import common
 import encoder_data as data
-from bert_model import BertMultiTask, Cfg, hf_config
+from bert_model import BertMultiTask, Cfg, hf_config, load_hf_folder
 from common import log
 
 MAX_LEN = 32  # tokens per document seen by the models (incl. [CLS] [SEP])
 EVAL_DOCS = 1000  # held-out test documents evaluated (a fixed seeded sample)
 TEACHER = dict(hidden=128, layers=4, heads=4, ffn=512)
-STUDENT = dict(hidden=64, layers=2, heads=2, ffn=256)
-KEEP_FFN = 128  # neurons kept per layer by pruning (of 256)
+STUDENT = dict(hidden=64, layers=2, heads=4, ffn=256)
+PRUNE_HEADS, PRUNE_FFN = 0.25, 0.5  # share of each layer's heads / FFN neurons removed
+PRUNE_SAMPLES = 512  # validation texts ranking the heads / neurons (activation importance)
+PRUNER = os.path.join(common.REPO, "build/native/pocketformer")
 T, ALPHA = 2.0, 0.5
 
 
@@ -105,58 +111,12 @@ def evaluate(model, d, split="test", seed=7):
             "n_masked": m_n}
 
 
-def ffn_importance(model, d, gen, n_batches=8):
-    """Taylor importance of each FFN neuron: |sum over batches of dL/d(mask_j)| with the
-    (all-ones) mask multiplying the neuron's GELU output (Molchanov et al. / Michel et al.),
-    plus the same for attention heads (reported; heads are not removed, see the card)."""
-    seqs, labels = d["valid"]
-    L = model.c.layers
-    ffn_masks = [torch.ones(model.c.ffn, requires_grad=True) for _ in range(L)]
-    head_masks = [torch.ones(model.c.heads, requires_grad=True) for _ in range(L)]
-    imp_f = [torch.zeros(model.c.ffn) for _ in range(L)]
-    imp_h = [torch.zeros(model.c.heads) for _ in range(L)]
-    it = data.batches(len(seqs), 64, gen)
-    for _ in range(n_batches):
-        idx = next(it)
-        ids, attn = data.pad([seqs[i] for i in idx])
-        inputs, targets = data.mask_tokens(ids, attn, model.c.vocab_size, gen)
-        x = model.hidden_states(inputs, attn, head_masks, ffn_masks)
-        sel = targets != -100
-        loss = F.cross_entropy(model.classify(x), labels[idx]) + F.cross_entropy(
-            model.mlm_logits(x[sel]), targets[sel])
-        gf = torch.autograd.grad(loss, ffn_masks + head_masks)
-        for i in range(L):
-            imp_f[i] += gf[i].abs()
-            imp_h[i] += gf[L + i].abs()
-    return imp_f, imp_h
-
-
-def prune_ffn(model, keep_idx):
-    """Structured pruning: keep the given FFN neurons in every layer (same count per
-    layer, so config.intermediate_size stays one number)."""
-    kw = dict(hidden=model.c.hidden, layers=model.c.layers, heads=model.c.heads,
-              ffn=len(keep_idx[0]))
-    small = make(kw, model.c.vocab_size)
-    sd = model.state_dict()
-    new = {}
-    for k, v in sd.items():
-        new[k] = v
-        for i, keep in enumerate(keep_idx):
-            p = "bert.encoder.layer.%d." % i
-            if k == p + "intermediate.dense.weight" or k == p + "intermediate.dense.bias":
-                new[k] = v[keep]
-            elif k == p + "output.dense.weight":
-                new[k] = v[:, keep]
-    small.load_state_dict(new)
-    return small
-
-
-def export(model, out_dir, vocab_path, results, name):
+def export(model, out_dir, vocab_path, results=None, name=None, extra_config=None):
     os.makedirs(out_dir, exist_ok=True)
     sd = model.hf_state_dict()
     size = common.save_safetensors(os.path.join(out_dir, "model.safetensors"), sd, "F16")
     common.write_json(os.path.join(out_dir, "config.json"),
-                      hf_config(model.c, data.LANGS, ["BertForSequenceClassification"]))
+                      hf_config(model.c, data.LANGS, ["BertForSequenceClassification"], extra_config))
     with open(vocab_path, encoding="utf-8") as f, \
             open(os.path.join(out_dir, "vocab.txt"), "w", encoding="utf-8") as g:
         g.write(f.read())
@@ -168,8 +128,54 @@ def export(model, out_dir, vocab_path, results, name):
     common.write_json(os.path.join(out_dir, "special_tokens_map.json"), {
         "unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]",
         "cls_token": "[CLS]", "mask_token": "[MASK]"})
-    results[name]["file_bytes"] = size
+    if results is not None:
+        results[name]["file_bytes"] = size
     return size
+
+
+def prune_with_converter(student, data_dir, work, vocab_path, pruner="converter"):
+    """Exports the student (F16, as shipped), ranks and removes heads + FFN neurons with
+    `pocketformer prune --samples` (activation importance on validation texts) and loads
+    the pruned HF folder back (per-layer head counts and FFN widths).
+    pruner="reference": tests/reference/prune_hf_style.py instead, the independent numpy
+    pruner the test suite checks the converter's weight-magnitude mode against (the same
+    files `pocketformer prune` writes without --samples, minus its report) -- for a
+    machine where the native build is not available yet."""
+    src, dst = os.path.join(work, "enc-student-hf"), os.path.join(work, "enc-pruned-raw")
+    export(student, src, vocab_path)
+    samples = os.path.join(work, "prune-samples.txt")
+    raw = [l.rstrip("\n").split("\t", 1)[1] for l in
+           open(os.path.join(data_dir, "langid", "valid.tsv"), encoding="utf-8")]
+    pick = torch.randperm(len(raw), generator=torch.Generator().manual_seed(5))[:PRUNE_SAMPLES]
+    with open(samples, "w", encoding="utf-8") as f:
+        for i in pick.tolist():
+            f.write(raw[i][:200].replace("\n", " ") + "\n")
+    if os.path.exists(dst):
+        import shutil
+        shutil.rmtree(dst)
+    if pruner == "reference":
+        subprocess.run(["/usr/bin/python3", os.path.join(common.REPO, "tests/reference/prune_hf_style.py"),
+                        "--model", src, "--out", dst, "--heads-fraction", str(PRUNE_HEADS),
+                        "--ffn-fraction", str(PRUNE_FFN)], check=True)
+        model, cfg = load_hf_folder(dst, len(data.LANGS))
+        report = {"pruner": "tests/reference/prune_hf_style.py (weight magnitude)",
+                  "heads_fraction": PRUNE_HEADS, "ffn_fraction": PRUNE_FFN,
+                  "attention_heads_before": [model.c.heads] * model.c.layers, "attention_heads_after": model.c.layer_heads,
+                  "ffn_width_before": [model.c.ffn] * model.c.layers, "ffn_width_after": model.c.layer_ffn}
+        pruning = {"method": "magnitude", "heads_fraction": PRUNE_HEADS, "ffn_fraction": PRUNE_FFN,
+                   "attention_heads_per_layer": model.c.layer_heads,
+                   "intermediate_size_per_layer": model.c.layer_ffn}
+        model.eval()
+        return model, pruning, report
+    if not os.path.exists(PRUNER):
+        raise SystemExit("%s is missing: run `JOBS=2 bash scripts/build.sh native`" % PRUNER)
+    report = os.path.join(work, "prune-report.json")
+    subprocess.run([PRUNER, "prune", src, "-o", dst, "--heads", str(PRUNE_HEADS), "--ffn",
+                    str(PRUNE_FFN), "--samples", samples, "--report", report], check=True)
+    model, cfg = load_hf_folder(dst, len(data.LANGS))
+    model.eval()
+    report = dict(json.load(open(report)), pruner="pocketformer prune (activations on the samples)")
+    return model, cfg["pocketformer_pruning"], report
 
 
 def variants(model, d):
@@ -187,16 +193,16 @@ def variants(model, d):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--stage", required=True, choices=["teacher", "teacher-cls", "student", "prune", "export"])
+    ap.add_argument("--stage", required=True, choices=["teacher", "student", "prune", "export"])
     ap.add_argument("--data", default="build/train-data")
     ap.add_argument("--work", default="build/work")
     ap.add_argument("--vocab", default="build/work/vocab.txt")
     ap.add_argument("--out", default="demo/models")
-    ap.add_argument("--mlm-steps", type=int, default=50)
-    ap.add_argument("--ft-steps", type=int, default=30)
-    ap.add_argument("--cls-steps", type=int, default=60)
-    ap.add_argument("--kd-steps", type=int, default=120)
-    ap.add_argument("--prune-steps", type=int, default=15)
+    ap.add_argument("--pruner", choices=["converter", "reference"], default="converter")
+    ap.add_argument("--mlm-steps", type=int, default=1500)
+    ap.add_argument("--ft-steps", type=int, default=1000)
+    ap.add_argument("--kd-steps", type=int, default=1500)
+    ap.add_argument("--prune-steps", type=int, default=400)
     args = ap.parse_args()
     common.setup(1234)
     gen = torch.Generator().manual_seed(1234)
@@ -217,20 +223,12 @@ def main():
         log("teacher:", evaluate(m, d, "valid"))
         torch.save(m.state_dict(), tpath)
         times["teacher_min"] = timer.minutes()
-    elif args.stage == "teacher-cls":
-        # the auxiliary MLM loss dominated the short fine-tune; finish with labels only
-        m = make(TEACHER, vocab_size)
-        m.load_state_dict(torch.load(tpath))
-        train(m, d, args.cls_steps, 3e-3, gen, "cls")
-        log("teacher after label-only fine-tune:", evaluate(m, d, "valid"))
-        torch.save(m.state_dict(), tpath)
-        times["teacher_cls_min"] = timer.minutes()
     elif args.stage == "student":
         t = make(TEACHER, vocab_size)
         t.load_state_dict(torch.load(tpath))
         t.eval()
         s = make(STUDENT, vocab_size)
-        train(s, d, args.kd_steps, 3e-3, gen, "kd", teacher=t)
+        train(s, d, args.kd_steps, 2e-3, gen, "kd", teacher=t)
         log("student:", evaluate(s, d, "valid"))
         torch.save(s.state_dict(), spath)
         times["student_min"] = timer.minutes()
@@ -241,22 +239,22 @@ def main():
         s = make(STUDENT, vocab_size)
         s.load_state_dict(torch.load(spath))
         s.eval()
-        imp_f, imp_h = ffn_importance(s, d, gen)
-        keep = [torch.sort(torch.argsort(f, descending=True)[:KEEP_FFN]).values for f in imp_f]
-        p = prune_ffn(s, keep)
-        log("pruned, before fine-tune:", evaluate(p, d, "valid"))
+        p, pruning, report = prune_with_converter(s, args.data, args.work, args.vocab, args.pruner)
+        before = evaluate(p, d)
+        log("pruned, before the recovery fine-tune (test):", before)
         train(p, d, args.prune_steps, 1e-3, gen, "kd", teacher=t)
-        log("pruned:", evaluate(p, d, "valid"))
-        torch.save(p.state_dict(), ppath)
+        log("pruned + distilled (valid):", evaluate(p, d, "valid"))
+        torch.save({"state": p.state_dict(), "shape": p.c.kwargs(), "pruning": pruning,
+                    "before_finetune": before, "converter_report": report}, ppath)
         times["prune_min"] = timer.minutes()
-        times["head_importance"] = [h.tolist() for h in imp_h]
     else:
         results = {}
         models = {}
+        pruned = torch.load(ppath)
         for name, kw, path in (("teacher", TEACHER, tpath), ("student", STUDENT, spath),
-                               ("pruned", dict(STUDENT, ffn=KEEP_FFN), ppath)):
+                               ("pruned", pruned["shape"], None)):
             m = make(kw, vocab_size)
-            m.load_state_dict(torch.load(path))
+            m.load_state_dict(pruned["state"] if path is None else torch.load(path))
             m.eval()
             models[name] = m
             results[name] = {"config": kw, "vocab_size": vocab_size,
@@ -264,13 +262,16 @@ def main():
                              "params_without_mlm_head": common.count_params(m, ("cls.",)),
                              "eval": variants(m, d)}
             log(name, json.dumps(results[name]))
+        results["pruned"]["before_finetune"] = pruned["before_finetune"]
+        results["pruned"]["converter_report"] = pruned["converter_report"]
         for name, folder in (("student", "lang-id-student"), ("pruned", "lang-id-pruned"),
                              ("teacher", None)):
             dest = os.path.join(args.out, folder) if folder else os.path.join(args.work, "lang-id-teacher")
-            export(models[name], dest, args.vocab, results, name)
+            export(models[name], dest, args.vocab, results, name,
+                   {"pocketformer_pruning": pruned["pruning"]} if name == "pruned" else None)
         results["times_min"] = times
         results["steps"] = {k: getattr(args, k) for k in
-                            ("mlm_steps", "ft_steps", "cls_steps", "kd_steps", "prune_steps")}
+                            ("mlm_steps", "ft_steps", "kd_steps", "prune_steps")}
         common.write_json(os.path.join(args.work, "enc-results.json"), results)
     common.write_json(times_path, times)
 
