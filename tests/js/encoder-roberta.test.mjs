@@ -11,23 +11,13 @@ import path from 'node:path';
 
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { pipeline, env, shutdown } from '../../web/src/index.js';
-import { TESTDATA, requireFile, requireWasmBuild, maxAbsDiff } from './helpers.mjs';
+import {
+  TINY_ENCODERS, readEncoderReference, requireWasmBuild, maxAbsDiff, softmax, assertClassifierScores,
+} from './helpers.mjs';
 
-const DIR = path.join(TESTDATA, 'tiny-encoders');
+const DIR = TINY_ENCODERS;
 const TOL = 1e-4;
-
-function reference(name) {
-  const file = path.join(DIR, name, 'reference.json');
-  requireFile(file, "run 'npm run testdata' (bash scripts/make-testdata.sh)");
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-function softmax(row) {
-  const m = Math.max(...row);
-  const e = row.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
+const reference = readEncoderReference;
 
 before(() => {
   requireWasmBuild();
@@ -58,13 +48,7 @@ test('text-classification (RoBERTa, tokenizer.json only): scores match the refer
     assert.ok(seen.has('tokenizer.json') && !seen.has('vocab.txt'), [...seen].join(', '));
     const texts = ref.cases.map((c) => c.text);
     const got = await classifier(texts, { top_k: null });
-    ref.cases.forEach((c, i) => {
-      const p = softmax(c.logits);
-      for (const { label, score } of got[i]) {
-        assert.ok(Math.abs(score - p[ref.labels.indexOf(label)]) <= TOL, `${c.text}: ${label}`);
-      }
-      assert.equal(got[i][0].label, ref.labels[p.indexOf(Math.max(...p))], c.text);
-    });
+    assertClassifierScores(got, ref, TOL);
   } finally {
     await classifier.dispose();
   }
