@@ -63,6 +63,23 @@ export function readEncoderReference(name) {
 }
 
 /**
+ * The reference's ids for tiny-encoders/<name> equal @huggingface/tokenizers' encoding with the
+ * folder's tokenizer.json (truncation keeps the closing special token last).
+ */
+export async function assertReferenceTokenization(name) {
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const ref = readEncoderReference(name);
+  const json = JSON.parse(fs.readFileSync(path.join(TINY_ENCODERS, name, 'tokenizer.json'), 'utf8'));
+  const hf = new Tokenizer(json, {});
+  const max = ref.model.max_length;
+  for (const c of ref.cases) {
+    const ids = Array.from(hf.encode(c.text).ids);
+    const want = ids.length > max ? [...ids.slice(0, max - 1), ids[ids.length - 1]] : ids;
+    assert.deepEqual(c.input_ids, want, c.text);
+  }
+}
+
+/**
  * text-classification output (top_k: null) for ref.cases against the softmax of the
  * reference logits: every label's score within tol, the best label the reference argmax.
  */

@@ -37,7 +37,7 @@ import numpy as np
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from make_tiny_roberta import LABELS, encoder_weights  # noqa: E402
+from make_tiny_roberta import LABELS, HeadWeights, encoder_weights  # noqa: E402
 from spm_to_tokenizer_json import convert  # noqa: E402
 
 HEAD_CLASS = {"base": "AlbertModel", "seq-cls": "AlbertForSequenceClassification",
@@ -93,22 +93,16 @@ def main(argv=None):
     if a.head in ("base", "seq-cls"):  # AlbertForMaskedLM / token / QA drop the pooler
         linear("pooler", H, H)
 
-    head = {}
-    hrng = np.random.default_rng(a.seed + 1000)  # the head's own generator
-
-    def hlin(name, n_out, n_in):
-        head[name + ".weight"] = (0.2 * hrng.standard_normal((n_out, n_in))).astype(np.float32)
-        head[name + ".bias"] = (0.1 * hrng.standard_normal(n_out)).astype(np.float32)
-
+    hw = HeadWeights(a.seed)
+    head, hlin = hw.tensors, hw.linear
     if a.head in LABELS:
         hlin("classifier", len(LABELS[a.head]), H)
     elif a.head == "qa":
         hlin("qa_outputs", 2, H)
     elif a.head == "mlm":
         hlin("predictions.dense", E, H)
-        head["predictions.LayerNorm.weight"] = (1.0 + 0.1 * hrng.standard_normal(E)).astype(np.float32)
-        head["predictions.LayerNorm.bias"] = (0.1 * hrng.standard_normal(E)).astype(np.float32)
-        head["predictions.bias"] = (0.1 * hrng.standard_normal(V)).astype(np.float32)
+        hw.norm("predictions.LayerNorm", E)
+        hw.vector("predictions.bias", V)
 
     config = {
         "architectures": [HEAD_CLASS[a.head]], "model_type": "albert",
