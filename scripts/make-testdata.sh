@@ -122,5 +122,19 @@ for spec in roberta:base roberta:seq-cls roberta:token-cls roberta:qa roberta:ml
 done
 $PY tests/reference/make_tiny_roberta.py --out "$OUT/tiny-encoders/xlm-roberta-sharded" --arch xlm-roberta --head base --seed 3 --shards 2
 $PY tests/reference/roberta_reference.py --model "$OUT/tiny-encoders/xlm-roberta-sharded" --out "$OUT/tiny-encoders/xlm-roberta-sharded/reference.json"
+# ALBERT (factorized embeddings, layers shared across groups): each head on
+# its own shape -- E < H and E == H, 1 or 2 groups, 1 or 2 layers per group --
+# with a Unigram tokenizer.json converted from sentencepiece's test_model.model.
+FIXTURES=${POCKETFORMER_FIXTURES:-../shared/fixtures}
+if [[ -f "$FIXTURES/tokenizers/sentencepiece/test_model.model" ]]; then
+  for spec in "base:--layers 4 --groups 2 --inner 1" "seq-cls:--layers 3 --groups 1 --inner 2 --seed 1" \
+              "token-cls:--embedding-size 64 --layers 2 --groups 2 --inner 2 --seed 2" \
+              "qa:--layers 4 --groups 1 --inner 1 --seed 3" "mlm:--layers 3 --groups 1 --inner 1 --seed 4"; do
+    head=${spec%%:*}
+    read -ra shape <<< "${spec#*:}"
+    $PY tests/reference/make_tiny_albert.py --out "$OUT/tiny-encoders/albert-$head" --head "$head" --fixtures "$FIXTURES" "${shape[@]}"
+    $PY tests/reference/albert_reference.py --model "$OUT/tiny-encoders/albert-$head" --fixtures "$FIXTURES" --out "$OUT/tiny-encoders/albert-$head/reference.json"
+  done
+fi
 echo "$hash" > "$OUT/.stamp"
 echo "testdata written to $OUT" >&2

@@ -1,6 +1,7 @@
 #include "convert/prune.h"
 
 #include "convert/accuracy_report.h"
+#include "core/error.h"
 #include "convert/prune_importance.h"
 #include "convert/prune_plan.h"
 #include "tasks/encoder_task.h"
@@ -10,6 +11,11 @@ namespace pf {
 PruneResult prune_encoder(const std::string& config_json, const std::vector<uint8_t>& safetensors,
                           const std::string& vocab_txt, const PruneOptions& options) {
   const EncoderConfig config = parse_encoder_config(config_json);
+  if (config.model_type == "albert") {
+    // A shared layer serves several steps, and HF numbers ALBERT's
+    // pruned_heads by stored layer, which config.json parsing rejects.
+    fail(ErrorCode::kUnsupported, "pruning ALBERT (layers shared across steps) is not supported");
+  }
   const SafetensorsFile file = SafetensorsFile::parse(safetensors.data(), safetensors.size());
   const bool by_activation = !options.samples.empty();
   std::vector<LayerImportance> importance;

@@ -16,7 +16,7 @@ std::vector<LayerImportance> magnitude_importance(const EncoderConfig& config,
   const int64_t H = config.hidden_size, hd = config.head_dim();
   std::vector<LayerImportance> out((size_t)config.num_hidden_layers);
   for (int64_t l = 0; l < config.num_hidden_layers; ++l) {
-    const EncoderLayerNames n = names.layer((int)l);
+    const EncoderLayerNames n = names.layer((int)l, 0);
     const EncoderLayerSize size = encoder_layer_size(config, w, n, l);
     const int64_t A = size.heads * hd, I = size.ffn_width;
     LayerImportance& imp = out[(size_t)l];

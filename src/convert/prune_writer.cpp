@@ -68,7 +68,7 @@ PrunedCheckpoint write_pruned_checkpoint(const std::string& config_json,
   nlohmann::ordered_json pruned_heads = nlohmann::ordered_json::object();
   std::vector<int64_t> heads_per_layer, ffn_per_layer;
   for (size_t l = 0; l < keep.size(); ++l) {
-    const EncoderLayerNames n = names.layer((int)l);
+    const EncoderLayerNames n = names.layer((int)l, 0);
     // The layer's current heads by original index (earlier prunings removed some).
     std::vector<int64_t> original;
     const auto before = config.pruned_heads.find((int64_t)l);

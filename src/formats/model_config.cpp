@@ -49,11 +49,13 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
     c.model_type = cfg["model_type"].get<std::string>();
   }
   // DistilBERT's config names the same hyper-parameters differently.
-  const bool distil = c.model_type == "distilbert";
-  if (c.model_type != "bert" && !distil && !c.is_roberta() && c.model_type != "electra") {
+  const bool distil = c.model_type == "distilbert", albert = c.model_type == "albert";
+  if (c.model_type != "bert" && !distil && !c.is_roberta() && c.model_type != "electra" &&
+      !albert) {
     fail(ErrorCode::kUnsupportedArchitecture,
          file + ": model_type '" + c.model_type +
-             "' is not supported yet (supported: bert, distilbert, roberta, xlm-roberta, electra)");
+             "' is not supported yet (supported: bert, distilbert, roberta, xlm-roberta, electra, "
+             "albert)");
   }
   c.vocab_size = int_field(cfg, file, "vocab_size", 1, 1 << 22, true);
   c.hidden_size = int_field(cfg, file, distil ? "dim" : "hidden_size", 1, 1 << 16, true);
@@ -68,9 +70,22 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
   c.type_vocab_size = distil ? 0 : int_field(cfg, file, "type_vocab_size", 1, 1024, false, 2);
   c.pad_token_id =
       int_field(cfg, file, "pad_token_id", 0, c.vocab_size - 1, false, c.is_roberta() ? 1 : 0);
+  // ALBERT factorizes its embeddings (AlbertConfig's default 128 is not
+  // worth guessing: real configs state it).
   c.embedding_size = c.model_type == "electra"
                          ? int_field(cfg, file, "embedding_size", 1, 1 << 16, false, c.hidden_size)
-                         : c.hidden_size;
+                     : albert ? int_field(cfg, file, "embedding_size", 1, 1 << 16, true)
+                              : c.hidden_size;
+  c.num_hidden_groups = c.num_hidden_layers;
+  if (albert) {
+    c.num_hidden_groups = int_field(cfg, file, "num_hidden_groups", 1, 256, false, 1);
+    c.inner_group_num = int_field(cfg, file, "inner_group_num", 1, 256, false, 1);
+    if (c.num_hidden_layers % c.num_hidden_groups != 0) {
+      bad(file, "num_hidden_groups " + std::to_string(c.num_hidden_groups) +
+                    " does not divide num_hidden_layers " + std::to_string(c.num_hidden_layers) +
+                    " (each group must serve the same number of layers)");
+    }
+  }
   c.positions_after_padding = c.is_roberta();
   if (c.max_length() < 2) {
     bad(file, "max_position_embeddings " + std::to_string(c.max_position_embeddings) +
@@ -84,6 +99,10 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
                   std::to_string(c.num_attention_heads));
   }
   c.pruned_heads = parse_pruned_heads(cfg, file, c.num_hidden_layers, c.num_attention_heads);
+  if (albert && !c.pruned_heads.empty()) {
+    // ALBERT numbers pruned layers over its shared groups, not its steps.
+    fail(ErrorCode::kUnsupported, file + ": pruned_heads in an ALBERT config is not supported");
+  }
   if (cfg.contains("layer_norm_eps")) {
     const json& eps = cfg["layer_norm_eps"];
     if (!eps.is_number() || !(eps.get<double>() > 0) || eps.get<double>() > 1) {
@@ -95,9 +114,14 @@ EncoderConfig parse_encoder_config(const std::string& json_text, const std::stri
     if (!cfg[act_key].is_string()) bad(file, std::string("field '") + act_key + "' is not a string");
     c.hidden_act = cfg[act_key].get<std::string>();
   }
-  if (c.hidden_act != "gelu") {
+  if (c.hidden_act == "gelu") {
+    c.activation = EncoderActivation::kGeluErf;
+  } else if (c.hidden_act == "gelu_new" || c.hidden_act == "gelu_pytorch_tanh") {
+    c.activation = EncoderActivation::kGeluTanh;
+  } else {
     fail(ErrorCode::kUnsupported, file + ": " + act_key + " '" + c.hidden_act +
-                                      "' is not supported yet (supported: gelu)");
+                                      "' is not supported yet (supported: gelu, gelu_new, "
+                                      "gelu_pytorch_tanh)");
   }
   if (cfg.contains("position_embedding_type") && cfg["position_embedding_type"].is_string() &&
       cfg["position_embedding_type"].get<std::string>() != "absolute") {

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "kernels/attention.h"
 #include "kernels/norms.h"
+#include "models/encoder_activation.h"
 #include "models/encoder_layer_size.h"
 #include "models/encoder_names.h"
 #include "models/weight_loader.h"
@@ -34,9 +35,10 @@ std::unique_ptr<EncoderModel> EncoderModel::load(const EncoderConfig& config,
   model->config_ = config;
   model->embeddings_ = EncoderEmbeddings::load(config, names, w, format);
 
-  model->layers_.reserve((size_t)config.num_hidden_layers);
-  for (int64_t i = 0; i < config.num_hidden_layers; ++i) {
-    const EncoderLayerNames n = names.layer((int)i);
+  model->layers_.reserve((size_t)config.stored_layers());
+  for (int64_t i = 0; i < config.stored_layers(); ++i) {
+    const EncoderLayerNames n =
+        names.layer((int)(i / config.inner_group_num), (int)(i % config.inner_group_num));
     // Pruned layers keep fewer heads (A = heads * head_dim) and neurons (I).
     const EncoderLayerSize size = encoder_layer_size(config, w, n, i);
     const int64_t A = size.heads * config.head_dim(), I = size.ffn_width;
@@ -63,6 +65,9 @@ std::unique_ptr<EncoderModel> EncoderModel::load(const EncoderConfig& config,
         w.get(n.output_norm_weight, {H}),
         w.get(n.output_norm_bias, {H}),
     });
+  }
+  for (int64_t step = 0; step < config.executed_layers(); ++step) {
+    model->steps_.push_back((size_t)config.stored_layer_of(step));
   }
   if (!names.pooler_weight.empty() && w.has(names.pooler_weight)) {
     const auto pw = w.get(names.pooler_weight, {H, H});
@@ -96,9 +101,9 @@ std::vector<float> EncoderModel::forward(const EncoderBatch& in, EncoderProbe* p
     I = std::max(I, layer.intermediate.out_features());
   }
   std::vector<float> qkv(rows * 3 * A), context(rows * A), projected(rows * H),
-      intermediate(rows * I);
-  for (size_t l = 0; l < layers_.size(); ++l) {
-    const Layer& layer = layers_[l];
+      intermediate(rows * I), scratch;
+  for (size_t l = 0; l < steps_.size(); ++l) {
+    const Layer& layer = step_layer(l);
     const size_t width = layer.intermediate.out_features();
     layer.qkv.run(hidden.data(), rows, qkv.data());
     self_attention(qkv.data(), in.attention_mask.data(),
@@ -108,7 +113,7 @@ std::vector<float> EncoderModel::forward(const EncoderBatch& in, EncoderProbe* p
     layer_norm(projected.data(), hidden.data(), rows, H, layer.attention_ln_gamma.data(),
                layer.attention_ln_beta.data(), eps, hidden.data());
     layer.intermediate.run(hidden.data(), rows, intermediate.data());
-    gelu_erf(intermediate.data(), rows * width);
+    apply_activation(config_.activation, intermediate.data(), rows * width, &scratch);
     if (probe) probe->ffn_activations(l, intermediate.data(), rows, width, in.attention_mask.data());
     layer.output.run(intermediate.data(), rows, projected.data());
     layer_norm(projected.data(), hidden.data(), rows, H, layer.output_ln_gamma.data(),

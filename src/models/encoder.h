@@ -1,7 +1,9 @@
 // BERT-family encoder (Hugging Face BertModel / DistilBertModel / RobertaModel
-// / ElectraModel semantics): embeddings (encoder_embeddings.h), post-LN
-// transformer layers with exact GELU, optional tanh pooler. Architectures
-// differ only in tensor names (encoder_names.h) and in their embeddings.
+// / ElectraModel / AlbertModel semantics): embeddings (encoder_embeddings.h),
+// post-LN transformer layers with GELU (erf or tanh, per hidden_act),
+// optional tanh pooler. Architectures differ in tensor names
+// (encoder_names.h), in their embeddings, and for ALBERT in sharing layers:
+// each stored layer is loaded once and run at every step that uses it.
 #pragma once
 
 #include <cstdint>
@@ -55,9 +57,15 @@ class EncoderModel {
   bool has_pooler() const { return pooler_ != nullptr; }
 
   const EncoderConfig& config() const { return config_; }
-  // Per layer; differ from the config in structurally pruned models.
-  size_t layer_heads(size_t layer) const { return layers_.at(layer).heads; }
-  size_t layer_ffn_width(size_t layer) const { return layers_.at(layer).intermediate.out_features(); }
+  // Per executed layer; differ from the config in structurally pruned models.
+  size_t layer_heads(size_t layer) const { return step_layer(layer).heads; }
+  size_t layer_ffn_width(size_t layer) const {
+    return step_layer(layer).intermediate.out_features();
+  }
+  // Layers run per forward (config.executed_layers()) and distinct layers
+  // held (config.stored_layers(); fewer when ALBERT shares them).
+  size_t executed_layers() const { return steps_.size(); }
+  size_t stored_layers() const { return layers_.size(); }
 
  private:
   struct Layer {
@@ -70,9 +78,12 @@ class EncoderModel {
     std::vector<float> output_ln_gamma, output_ln_beta;
   };
 
+  const Layer& step_layer(size_t step) const { return layers_.at(steps_.at(step)); }
+
   EncoderConfig config_;
   EncoderEmbeddings embeddings_;
-  std::vector<Layer> layers_;
+  std::vector<Layer> layers_;  // as stored
+  std::vector<size_t> steps_;  // per executed layer, its index in layers_
   std::unique_ptr<Linear> pooler_;
 };
 

@@ -19,7 +19,7 @@ EncoderEmbeddings EncoderEmbeddings::load(const EncoderConfig& config, const Enc
   }
   e.ln_gamma_ = w.get(names.embeddings_norm_weight, {E});
   e.ln_beta_ = w.get(names.embeddings_norm_bias, {E});
-  if (E != H) {
+  if (E != H || names.project_always) {
     if (names.embeddings_project.empty()) {
       fail(ErrorCode::kBadConfig, config.model_type + ": embedding_size " + std::to_string(E) +
                                       " differs from hidden_size " + std::to_string(H));

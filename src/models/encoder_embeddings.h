@@ -1,6 +1,7 @@
 // The embedding stage of the BERT-family encoders: word + position (+ token
-// type) embeddings, LayerNorm, and for ELECTRA the projection from
-// embedding_size to hidden_size (embeddings_project). Position ids are the
+// type) embeddings, LayerNorm, and for ELECTRA / ALBERT the projection from
+// embedding_size to hidden_size (embeddings_project /
+// encoder.embedding_hidden_mapping_in). Position ids are the
 // token index, except for RoBERTa / XLM-R, which count non-padding tokens
 // from pad_token_id + 1 (modeling_roberta's create_position_ids_from_input_ids).
 #pragma once
@@ -33,7 +34,7 @@ class EncoderEmbeddings {
 
   std::vector<float> word_, position_, token_type_;
   std::vector<float> ln_gamma_, ln_beta_;
-  std::unique_ptr<Linear> project_;  // ELECTRA only
+  std::unique_ptr<Linear> project_;  // ELECTRA, ALBERT
 };
 
 }  // namespace pf

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "kernels/norms.h"
+#include "models/encoder_activation.h"
 #include "models/encoder_names.h"
 #include "models/weight_loader.h"
 
@@ -81,8 +82,9 @@ std::vector<float> SequenceClassificationHead::forward(const EncoderModel& encod
     }
   } else {
     if (!encoder.has_pooler()) {
-      fail(ErrorCode::kCorruptModel,
-           "BERT sequence classification needs the pooler weights (bert.pooler.dense.*)");
+      const std::string& type = encoder.config().model_type;
+      fail(ErrorCode::kCorruptModel, type + " sequence classification needs the pooler weights (" +
+                                         type + "." + encoder_names(type).pooler_weight + ")");
     }
     features = encoder.pool_cls(hidden, batch, seq);
   }
@@ -112,60 +114,77 @@ std::vector<float> TokenLinearHead::forward(const float* hidden, size_t rows) co
   return out;
 }
 
+namespace {
+
+// Where each family keeps its masked-LM head.
+struct MaskedLMNames {
+  std::string transform, norm, decoder, bias;
+};
+
+MaskedLMNames masked_lm_names(const EncoderConfig& config) {
+  if (is_distilbert(config)) {
+    return {"vocab_transform", "vocab_layer_norm", "vocab_projector", "vocab_projector.bias"};
+  }
+  if (config.is_roberta()) return {"lm_head.dense", "lm_head.layer_norm", "lm_head.decoder", "lm_head.bias"};
+  if (config.model_type == "albert") {
+    return {"predictions.dense", "predictions.LayerNorm", "predictions.decoder", "predictions.bias"};
+  }
+  return {"cls.predictions.transform.dense", "cls.predictions.transform.LayerNorm",
+          "cls.predictions.decoder", "cls.predictions.bias"};
+}
+
+}  // namespace
+
 std::unique_ptr<MaskedLMHead> MaskedLMHead::load(const EncoderConfig& config,
                                                  const SafetensorsFile& file,
                                                  WeightFormat format) {
-  const int64_t H = config.hidden_size, V = config.vocab_size;
+  // The transform maps H to the word embeddings' width E (ALBERT's
+  // factorized E < H; E == H for the others), which the tied decoder reads.
+  const int64_t H = config.hidden_size, E = config.embedding_size, V = config.vocab_size;
   const WeightLoader w(file, "");
   if (config.model_type == "electra") {
     fail(ErrorCode::kUnsupported,
          "fill-mask: ELECTRA discriminators have no masked-LM head (only the generator has one)");
   }
-  const bool distil = is_distilbert(config), roberta = config.is_roberta();
-  const std::string transform =
-      distil ? "vocab_transform" : roberta ? "lm_head.dense" : "cls.predictions.transform.dense";
-  const std::string norm = distil    ? "vocab_layer_norm"
-                           : roberta ? "lm_head.layer_norm"
-                                     : "cls.predictions.transform.LayerNorm";
-  const std::string decoder =
-      distil ? "vocab_projector" : roberta ? "lm_head.decoder" : "cls.predictions.decoder";
-  const std::string bias =
-      distil ? "vocab_projector.bias" : roberta ? "lm_head.bias" : "cls.predictions.bias";
+  const MaskedLMNames n = masked_lm_names(config);
 
   auto head = std::unique_ptr<MaskedLMHead>(new MaskedLMHead());
   head->config_ = config;
-  head->transform_ = load_linear(w, transform, H, H, format);
-  head->ln_gamma_ = w.get(norm + ".weight", {H});
-  head->ln_beta_ = w.get(norm + ".bias", {H});
+  // RobertaLMHead applies the erf GELU whatever hidden_act says; the others
+  // follow hidden_act.
+  head->activation_ = config.is_roberta() ? EncoderActivation::kGeluErf : config.activation;
+  head->transform_ = load_linear(w, n.transform, H, E, format);
+  head->ln_gamma_ = w.get(n.norm + ".weight", {E});
+  head->ln_beta_ = w.get(n.norm + ".bias", {E});
   // The projection is tied to the word embeddings; checkpoints saved with
   // tied weights store it once, under the encoder's name.
   std::vector<float> weight;
-  if (w.has(decoder + ".weight")) {
-    weight = w.get(decoder + ".weight", {V, H});
+  if (w.has(n.decoder + ".weight")) {
+    weight = w.get(n.decoder + ".weight", {V, E});
   } else {
     const EncoderNames& names = encoder_names(config.model_type);
     for (const std::string& prefix : names.prefixes) {
       if (file.find(prefix + names.word_embeddings)) {
-        weight = WeightLoader(file, prefix).get(names.word_embeddings, {V, H});
+        weight = WeightLoader(file, prefix).get(names.word_embeddings, {V, E});
         break;
       }
     }
     if (weight.empty()) {
-      fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" + decoder +
+      fail(ErrorCode::kCorruptModel, file.file_name() + ": missing tensor '" + n.decoder +
                                          ".weight' and the word embeddings it is tied to");
     }
   }
-  const std::vector<float> b = w.has(bias) ? w.get(bias, {V}) : w.get(decoder + ".bias", {V});
-  head->decoder_ = std::make_unique<Linear>((size_t)H, (size_t)V, weight.data(), b.data(), format);
+  const std::vector<float> b = w.has(n.bias) ? w.get(n.bias, {V}) : w.get(n.decoder + ".bias", {V});
+  head->decoder_ = std::make_unique<Linear>((size_t)E, (size_t)V, weight.data(), b.data(), format);
   return head;
 }
 
 std::vector<float> MaskedLMHead::forward(const float* hidden, size_t rows) const {
-  const size_t H = (size_t)config_.hidden_size;
-  std::vector<float> x(rows * H);
+  const size_t E = (size_t)config_.embedding_size;
+  std::vector<float> x(rows * E), scratch;
   transform_->run(hidden, rows, x.data());
-  gelu_erf(x.data(), x.size());
-  layer_norm(x.data(), nullptr, rows, H, ln_gamma_.data(), ln_beta_.data(),
+  apply_activation(activation_, x.data(), x.size(), &scratch);
+  layer_norm(x.data(), nullptr, rows, E, ln_gamma_.data(), ln_beta_.data(),
              (float)config_.layer_norm_eps, x.data());
   std::vector<float> logits(rows * decoder_->out_features());
   decoder_->run(x.data(), rows, logits.data());

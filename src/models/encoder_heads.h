@@ -1,7 +1,8 @@
 // Task heads on top of the BERT-family encoder, with Hugging Face's tensor
-// names (modeling_bert.py / modeling_distilbert.py), stored at the top level
-// of a task checkpoint beside the "bert." / "distilbert." encoder:
-//  - sequence classification: BERT classifier(pooler(h[CLS]));
+// names (modeling_bert.py / modeling_distilbert.py / modeling_roberta.py /
+// modeling_electra.py / modeling_albert.py), stored at the top level of a
+// task checkpoint beside the "bert." / "distilbert." / ... encoder:
+//  - sequence classification: BERT / ALBERT classifier(pooler(h[CLS]));
 //    DistilBERT classifier(ReLU(pre_classifier(h[CLS])));
 //    RoBERTa classifier.out_proj(tanh(classifier.dense(h[<s>])));
 //    ELECTRA classifier.out_proj(gelu(classifier.dense(h[CLS])));
@@ -10,7 +11,8 @@
 //  - masked LM: BERT cls.predictions.{transform.dense, gelu, transform.LayerNorm,
 //    decoder tied to the word embeddings, bias}; DistilBERT vocab_transform,
 //    gelu, vocab_layer_norm, vocab_projector (tied); RoBERTa lm_head.{dense,
-//    gelu, layer_norm, decoder (tied), bias}.
+//    gelu, layer_norm, decoder (tied), bias}; ALBERT predictions.{dense (to
+//    embedding_size), hidden_act, LayerNorm, decoder (tied), bias}.
 // Dropout is inactive at inference, so it does not appear.
 #pragma once
 
@@ -69,7 +71,8 @@ class MaskedLMHead {
 
  private:
   EncoderConfig config_;
-  std::unique_ptr<Linear> transform_;
+  EncoderActivation activation_ = EncoderActivation::kGeluErf;
+  std::unique_ptr<Linear> transform_;  // [H] -> [embedding_size]
   std::vector<float> ln_gamma_, ln_beta_;
   std::unique_ptr<Linear> decoder_;
 };

@@ -24,14 +24,20 @@ struct EncoderNames {
   std::string word_embeddings, position_embeddings, token_type_embeddings;  // type: "" if none
   std::string embeddings_norm_weight, embeddings_norm_bias;
   std::string pooler_weight, pooler_bias;  // "" if the architecture has no pooler
-  EncoderLayerNames (*layer)(int index);
-  // ELECTRA's embedding_size -> hidden_size projection (".weight"/".bias"
-  // appended); "" for architectures without one.
+  // The stored layer `inner` of group `group`: ALBERT's
+  // albert_layer_groups.G.albert_layers.J; the others have one layer per
+  // group (inner is 0).
+  EncoderLayerNames (*layer)(int group, int inner);
+  // ELECTRA's / ALBERT's embedding_size -> hidden_size projection
+  // (".weight"/".bias" appended); "" for architectures without one.
   std::string embeddings_project = "";
+  // ALBERT always stores its projection, even when embedding_size equals
+  // hidden_size; ELECTRA only when they differ.
+  bool project_always = false;
 };
 
 // model_type from config.json: "bert", "distilbert", "roberta",
-// "xlm-roberta" or "electra".
+// "xlm-roberta", "electra" or "albert".
 const EncoderNames& encoder_names(const std::string& model_type);
 
 // The first of names.prefixes under which `file` has the word embeddings;

@@ -9,25 +9,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { pipeline, env, shutdown } from '../../web/src/index.js';
-import { TESTDATA, requireFile, requireWasmBuild, maxAbsDiff } from './helpers.mjs';
+import {
+  TINY_ENCODERS, readEncoderReference, requireWasmBuild, maxAbsDiff, softmax, assertClassifierScores,
+  assertReferenceTokenization,
+} from './helpers.mjs';
 
-const DIR = path.join(TESTDATA, 'tiny-encoders');
+const DIR = TINY_ENCODERS;
 const TOL = 1e-4;
-
-function reference(name) {
-  const file = path.join(DIR, name, 'reference.json');
-  requireFile(file, "run 'npm run testdata' (bash scripts/make-testdata.sh)");
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-function softmax(row) {
-  const m = Math.max(...row);
-  const e = row.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
+const reference = readEncoderReference;
 
 before(() => {
   requireWasmBuild();
@@ -36,17 +26,8 @@ before(() => {
 
 after(() => shutdown());
 
-test('the reference tokenization equals @huggingface/tokenizers on the RoBERTa tokenizer.json', () => {
-  const ref = reference('roberta-seq-cls');
-  const json = JSON.parse(fs.readFileSync(path.join(DIR, 'roberta-seq-cls', 'tokenizer.json'), 'utf8'));
-  const hf = new HfTokenizer(json, { clean_up_tokenization_spaces: false });
-  for (const c of ref.cases) {
-    const ids = Array.from(hf.encode(c.text).ids);
-    // Truncation keeps </s> last.
-    const want = ids.length > ref.model.max_length ? [...ids.slice(0, ref.model.max_length - 1), 2] : ids;
-    assert.deepEqual(c.input_ids, want, c.text);
-  }
-});
+test('the reference tokenization equals @huggingface/tokenizers on the RoBERTa tokenizer.json', () =>
+  assertReferenceTokenization('roberta-seq-cls'));
 
 test('text-classification (RoBERTa, tokenizer.json only): scores match the reference logits', async () => {
   const ref = reference('roberta-seq-cls');
@@ -58,13 +39,7 @@ test('text-classification (RoBERTa, tokenizer.json only): scores match the refer
     assert.ok(seen.has('tokenizer.json') && !seen.has('vocab.txt'), [...seen].join(', '));
     const texts = ref.cases.map((c) => c.text);
     const got = await classifier(texts, { top_k: null });
-    ref.cases.forEach((c, i) => {
-      const p = softmax(c.logits);
-      for (const { label, score } of got[i]) {
-        assert.ok(Math.abs(score - p[ref.labels.indexOf(label)]) <= TOL, `${c.text}: ${label}`);
-      }
-      assert.equal(got[i][0].label, ref.labels[p.indexOf(Math.max(...p))], c.text);
-    });
+    assertClassifierScores(got, ref, TOL);
   } finally {
     await classifier.dispose();
   }

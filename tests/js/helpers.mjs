@@ -1,4 +1,5 @@
 // Shared helpers for the node:test suites.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,55 @@ export function maxAbsDiff(a, b) {
     if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
   }
   return m;
+}
+
+/** build/testdata/tiny-encoders: RoBERTa / ELECTRA / ALBERT folders with their reference.json. */
+export const TINY_ENCODERS = path.join(TESTDATA, 'tiny-encoders');
+
+/** The float64 reference outputs of build/testdata/tiny-encoders/<name>. */
+export function readEncoderReference(name) {
+  const file = path.join(TINY_ENCODERS, name, 'reference.json');
+  requireFile(file, "run 'npm run testdata' (bash scripts/make-testdata.sh)");
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * The reference's ids for tiny-encoders/<name> equal @huggingface/tokenizers' encoding with the
+ * folder's tokenizer.json (truncation keeps the closing special token last).
+ */
+export async function assertReferenceTokenization(name) {
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const ref = readEncoderReference(name);
+  const json = JSON.parse(fs.readFileSync(path.join(TINY_ENCODERS, name, 'tokenizer.json'), 'utf8'));
+  const hf = new Tokenizer(json, {});
+  const max = ref.model.max_length;
+  for (const c of ref.cases) {
+    const ids = Array.from(hf.encode(c.text).ids);
+    const want = ids.length > max ? [...ids.slice(0, max - 1), ids[ids.length - 1]] : ids;
+    assert.deepEqual(c.input_ids, want, c.text);
+  }
+}
+
+/**
+ * text-classification output (top_k: null) for ref.cases against the softmax of the
+ * reference logits: every label's score within tol, the best label the reference argmax.
+ */
+export function assertClassifierScores(got, ref, tol) {
+  ref.cases.forEach((c, i) => {
+    const p = softmax(c.logits);
+    for (const { label, score } of got[i]) {
+      assert.ok(Math.abs(score - p[ref.labels.indexOf(label)]) <= tol, `${c.text}: ${label}`);
+    }
+    assert.equal(got[i][0].label, ref.labels[p.indexOf(Math.max(...p))], c.text);
+  });
+}
+
+/** softmax of one row of logits. */
+export function softmax(row) {
+  const m = Math.max(...row);
+  const e = row.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
 }
 
 /** Expected error code of each hostile model in build/testdata/bad-models. */

@@ -121,6 +121,26 @@ def encoder_weights(rng, V, E, H, I, layers, positions, type_vocab, project):
     return w, linear, ln
 
 
+class HeadWeights:
+    """Task-head tensors from their own generator (seed + 1000), so the
+    encoder's weights do not depend on the head."""
+
+    def __init__(self, seed):
+        self.tensors = {}
+        self.rng = np.random.default_rng(seed + 1000)
+
+    def vector(self, name, n, scale=0.1, offset=0.0):
+        self.tensors[name] = (offset + scale * self.rng.standard_normal(n)).astype(np.float32)
+
+    def linear(self, name, n_out, n_in):
+        self.tensors[name + ".weight"] = (0.2 * self.rng.standard_normal((n_out, n_in))).astype(np.float32)
+        self.vector(name + ".bias", n_out)
+
+    def norm(self, name, n):
+        self.vector(name + ".weight", n, offset=1.0)
+        self.vector(name + ".bias", n)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
@@ -167,14 +187,8 @@ def main(argv=None):
     if a.head == "base" and not electra:
         linear("pooler.dense", H, H)
     enc = dict(enc)
-    head = {}
-    # Head weights from their own generator, after the encoder's.
-    hrng = np.random.default_rng(a.seed + 1000)
-
-    def hlin(name, n_out, n_in):
-        head[name + ".weight"] = (0.2 * hrng.standard_normal((n_out, n_in))).astype(np.float32)
-        head[name + ".bias"] = (0.1 * hrng.standard_normal(n_out)).astype(np.float32)
-
+    hw = HeadWeights(a.seed)
+    head, hlin = hw.tensors, hw.linear
     if a.head == "seq-cls":
         hlin("classifier.dense", H, H)
         hlin("classifier.out_proj", len(LABELS["seq-cls"]), H)
@@ -184,9 +198,8 @@ def main(argv=None):
         hlin("qa_outputs", 2, H)
     elif a.head == "mlm":
         hlin("lm_head.dense", H, H)
-        head["lm_head.layer_norm.weight"] = (1.0 + 0.1 * hrng.standard_normal(H)).astype(np.float32)
-        head["lm_head.layer_norm.bias"] = (0.1 * hrng.standard_normal(H)).astype(np.float32)
-        head["lm_head.bias"] = (0.1 * hrng.standard_normal(V)).astype(np.float32)
+        hw.norm("lm_head.layer_norm", H)
+        hw.vector("lm_head.bias", V)
 
     prefix = "" if a.head == "base" else ("electra." if electra else "roberta.")
     config = {

@@ -161,9 +161,7 @@ def main(argv=None):
     cfg, P = load(a.model)
     electra = cfg["model_type"] == "electra"
     arch = cfg["architectures"][0]
-    head = ("seq-cls" if arch.endswith("SequenceClassification") else
-            "token-cls" if arch.endswith("TokenClassification") else
-            "qa" if arch.endswith("QuestionAnswering") else "mlm" if arch.endswith("MaskedLM") else "base")
+    head = head_of(arch)
     prefix = next(p for p in ("roberta.", "electra.", "") if p + "embeddings.word_embeddings.weight" in P)
     max_len = cfg["max_position_embeddings"] - (0 if electra else cfg["pad_token_id"] + 1)
     if electra:
@@ -174,12 +172,32 @@ def main(argv=None):
             bpe = ByteLevelBpe(json.load(f), max_len)
         encode, pad_id = bpe.encode, bpe.vocab["<pad>"]
 
+    model = {"model_type": cfg["model_type"], "architecture": arch, "tensor_prefix": prefix,
+             "max_length": max_len, "reference_dtype": "float64"}
+    write_reference(a.out, cfg, model, head, TEXTS, encode, pad_id,
+                    lambda ids, mask: forward(cfg, P, prefix, ids, mask),
+                    lambda h: head_logits(cfg, P, head, h))
+
+
+def head_of(architecture):
+    """base / seq-cls / token-cls / qa / mlm from config.json's architectures[0]."""
+    a = architecture
+    return ("seq-cls" if a.endswith("SequenceClassification") else
+            "token-cls" if a.endswith("TokenClassification") else
+            "qa" if a.endswith("QuestionAnswering") else "mlm" if a.endswith("MaskedLM") else "base")
+
+
+def write_reference(out_path, cfg, model, head, texts, encode, pad_id, run, logits_of):
+    """Runs each text alone and BATCH_TEXTS right-padded with pad_id through
+    run(ids, attention_mask) -> hidden states (logits_of(h) for the head, None
+    without one) and writes the reference JSON."""
+    max_len = model["max_length"]
     cases = []
-    for text in TEXTS:
+    for text in texts:
         ids = encode(text)
         t = torch.tensor([ids])
-        h = forward(cfg, P, prefix, t, torch.ones_like(t))
-        logits = head_logits(cfg, P, head, h)
+        h = run(t, torch.ones_like(t))
+        logits = logits_of(h)
         cases.append({"text": text, "input_ids": ids, "shape": list(h.shape[1:]),
                       "last_hidden_state": floats(h[0]),
                       "logits": floats(logits[0]) if logits is not None else None})
@@ -189,18 +207,17 @@ def main(argv=None):
     L = max(len(r) for r in rows)
     bids = torch.tensor([r + [pad_id] * (L - len(r)) for r in rows])
     bam = torch.tensor([[1] * len(r) + [0] * (L - len(r)) for r in rows])
-    bh = forward(cfg, P, prefix, bids, bam)
+    bh = run(bids, bam)
     for b, r in enumerate(rows):  # padding must not move the real tokens' positions
-        single = forward(cfg, P, prefix, torch.tensor([r]), torch.ones(1, len(r), dtype=torch.long))
+        single = run(torch.tensor([r]), torch.ones(1, len(r), dtype=torch.long))
         assert (bh[b, :len(r)] - single[0]).abs().max() < 1e-9
 
-    out = {"model": {"model_type": cfg["model_type"], "architecture": arch, "tensor_prefix": prefix,
-                     "max_length": max_len, "reference_dtype": "float64"},
-           "head": head, "labels": [cfg["id2label"][str(i)] for i in range(len(cfg.get("id2label", {})))],
+    out = {"model": model, "head": head,
+           "labels": [cfg["id2label"][str(i)] for i in range(len(cfg.get("id2label", {})))],
            "cases": cases,
            "batch": {"texts": BATCH_TEXTS, "input_ids": bids.tolist(), "attention_mask": bam.tolist(),
                      "shape": list(bh.shape), "last_hidden_state": floats(bh)}}
-    with open(a.out, "w", encoding="utf-8") as f:
+    with open(out_path, "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False)
         f.write("\n")
     print("%s %s: %d cases, seq lens %s" % (cfg["model_type"], head, len(cases),

@@ -11,6 +11,12 @@ tokenizer tests have real Unigram tokenizers with a "Precompiled" normalizer:
 * xlmr-style (XLMRobertaConverter): <s> <pad> </s> <unk> (score 0) replacing
   the first three pieces, <mask> (lstrip) appended, unk_id 3, template
   "<s> $A </s>" / "<s> $A </s> </s> $B </s>".
+* albert-style (AlbertConverter, do_lower_case, no keep_accents): the first
+  pieces laid out as albert-base-v2's spiece.model has them -- <pad> <unk>
+  [CLS] [SEP] [MASK] (score 0, [MASK] lstrip) replacing the first three --
+  unk_id 1; normalizers Replace(`` -> "), Replace('' -> "), NFKD,
+  StripAccents, Lowercase, Precompiled, Replace(" {2,}" -> " "); template
+  "[CLS] $A [SEP]" / "[CLS] $A [SEP] $B:1 [SEP]:1".
 
 Control (type 3) and user-defined (type 4) pieces become added tokens as
 SpmConverter adds them (control ones special, normalized false); the unk
@@ -70,6 +76,9 @@ def read_model(path):
     return pieces, trainer, normalizer
 
 
+ALBERT_SPECIALS = ("<pad>", "<unk>", "[CLS]", "[SEP]", "[MASK]")
+
+
 def added(id_, content, special, lstrip=False):
     return {"id": id_, "content": content, "single_word": False, "lstrip": lstrip, "rstrip": False,
             "normalized": False, "special": special}
@@ -90,6 +99,9 @@ def convert(path, style):
         vocab = [["<s>", 0.0], ["<pad>", 0.0], ["</s>", 0.0], ["<unk>", 0.0]] + vocab[3:]
         vocab.append(["<mask>", 0.0])
         unk_id = 3
+    elif style == "albert":
+        vocab = [[t, 0.0] for t in ALBERT_SPECIALS] + vocab[3:]
+        unk_id = 1
     ids = {}
     for i, (p, _) in enumerate(vocab):
         ids.setdefault(p, i)
@@ -103,14 +115,23 @@ def convert(path, style):
         for t in ("<s>", "<pad>", "</s>"):
             spm_added[ids[t]] = added(ids[t], t, True)
         spm_added[len(vocab) - 1] = added(len(vocab) - 1, "<mask>", True, lstrip=True)
+    if style == "albert":
+        for t in ALBERT_SPECIALS:
+            spm_added[ids[t]] = added(ids[t], t, True, lstrip=t == "[MASK]")
     added_tokens = [spm_added[i] for i in sorted(spm_added)] + extra
 
     normalizers = [{"type": "Strip", "strip_left": False, "strip_right": True},
                    {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": "\u2581"}]
     charsmap = normalizer.get(2, b"")
+    precompiled = {"type": "Precompiled", "precompiled_charsmap": base64.b64encode(charsmap).decode("ascii")}
     if charsmap:
-        normalizers.insert(0, {"type": "Precompiled",
-                               "precompiled_charsmap": base64.b64encode(charsmap).decode("ascii")})
+        normalizers.insert(0, precompiled)
+    if style == "albert":
+        normalizers = [{"type": "Replace", "pattern": {"String": "``"}, "content": '"'},
+                       {"type": "Replace", "pattern": {"String": "''"}, "content": '"'},
+                       {"type": "NFKD"}, {"type": "StripAccents"}, {"type": "Lowercase"}]
+        normalizers += [precompiled] if charsmap else []
+        normalizers.append({"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "})
     metaspace = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True}
 
     def piece(name, type_id):
@@ -124,6 +145,11 @@ def convert(path, style):
                 "single": [seq("A", 0), piece("</s>", 0)],
                 "pair": [seq("A", 0), piece("</s>", 0), seq("B", 0), piece("</s>", 0)],
                 "special_tokens": {"</s>": {"id": "</s>", "ids": [ids["</s>"]], "tokens": ["</s>"]}}}
+    elif style == "albert":
+        post = {"type": "TemplateProcessing",
+                "single": [piece("[CLS]", 0), seq("A", 0), piece("[SEP]", 0)],
+                "pair": [piece("[CLS]", 0), seq("A", 0), piece("[SEP]", 0), seq("B", 1), piece("[SEP]", 1)],
+                "special_tokens": {t: {"id": t, "ids": [ids[t]], "tokens": [t]} for t in ("[CLS]", "[SEP]")}}
     else:
         post = {"type": "TemplateProcessing",
                 "single": [piece("<s>", 0), seq("A", 0), piece("</s>", 0)],
