@@ -7,6 +7,7 @@
 // `npm run bench:generate`.
 //
 //   node scripts/bench/make-smollm-shape.mjs [out-dir]   (default build/bench)
+//   PF_CLI=/path/to/pocketformer overrides the converter binary.
 //
 // The tokenizer is a synthetic SentencePiece vocab of 49152 pieces (3
 // specials, 256 byte pieces, filler pieces): llama.cpp needs one token per
@@ -138,7 +139,7 @@ if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== want) {
   writeSafetensors(path.join(HF, 'model.safetensors'), tensorShapes(CONFIG));
   for (const dtype of ['q8', 'q4']) {
     const gguf = path.join(OUT, `smollm-shape-${dtype === 'q8' ? 'q8_0' : 'q4_0'}.gguf`);
-    execFileSync(path.join(ROOT, 'build/native/pocketformer'),
+    execFileSync(process.env.PF_CLI || path.join(ROOT, 'build/native/pocketformer'),
                  ['convert', HF, '-o', gguf, '--dtype', dtype], { stdio: 'inherit' });
   }
   fs.writeFileSync(stamp, want);

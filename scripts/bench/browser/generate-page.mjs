@@ -43,10 +43,14 @@ window.bench = {
   // llama.cpp's own timings: prompt_ms for the prompt, predicted_ms for the
   // generated tokens; EOS ignored and the prompt cache off so each call does
   // the same work.
-  async measureWllama(id, { promptIds, decodeTokens }) {
+  // wllama 3.x's worker glue only carries string prompts (a token-id array
+  // fails with "Invalid typed array length"), so wllama gets promptText:
+  // ASCII letters that our synthetic vocab has no merges for, so each is one
+  // byte-fallback token; its prompt_n is what the table reports.
+  async measureWllama(id, { promptText, decodeTokens }) {
     const t0 = performance.now();
     const r = await wllamas.get(id).createCompletion({
-      prompt: promptIds, max_tokens: decodeTokens, ignore_eos: true, temperature: 0,
+      prompt: promptText, max_tokens: decodeTokens, ignore_eos: true, temperature: 0,
       cache_prompt: false, stream: false,
     });
     const t = r.timings;

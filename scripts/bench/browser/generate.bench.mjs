@@ -17,6 +17,10 @@ import { jsonLines, median } from './medians.mjs';
 const VARIANT = process.env.BENCH_VARIANT || 'relaxed-mt';
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const THREADS = [1, 2];
+// BENCH_RUNTIMES=wllama (or pocketformer) runs one side only, e.g. when the
+// wasm module is not built yet; default both.
+const RUNTIMES = (process.env.BENCH_RUNTIMES || 'pocketformer,wllama').split(',');
+const RUN_PF = RUNTIMES.includes('pocketformer');
 const PROMPT_TOKENS = 128;
 const DECODE_TOKENS = 64;
 const DIR = '/build/bench';
@@ -25,10 +29,10 @@ const MODELS = [
     pf: { source: 'gguf', url: `${DIR}/smollm-shape-q8_0.gguf`, dtype: 'auto' } },
   { id: 'Q4_0 GGUF', file: `${DIR}/smollm-shape-q4_0.gguf`, wllama: true,
     pf: { source: 'gguf', url: `${DIR}/smollm-shape-q4_0.gguf`, dtype: 'auto' } },
-  { id: 'safetensors int8', file: `${DIR}/smollm-shape/model.safetensors`, wllama: false,
+  { id: 'safetensors int8', pfOnly: true, file: `${DIR}/smollm-shape/model.safetensors`, wllama: false,
     pf: { source: 'hf', url: `${DIR}/smollm-shape/model.safetensors`,
           configUrl: `${DIR}/smollm-shape/config.json`, dtype: 'int8' } },
-  { id: 'safetensors int4', file: `${DIR}/smollm-shape/model.safetensors`, wllama: false,
+  { id: 'safetensors int4', pfOnly: true, file: `${DIR}/smollm-shape/model.safetensors`, wllama: false,
     pf: { source: 'hf', url: `${DIR}/smollm-shape/model.safetensors`,
           configUrl: `${DIR}/smollm-shape/config.json`, dtype: 'int4' } },
 ];
@@ -65,11 +69,14 @@ test('SmolLM-135M shape: prefill and decode tok/s, pocketformer vs wllama', asyn
   await page.goto('/scripts/bench/browser/generate.html');
   await page.waitForFunction(() => window.benchReady === true);
   const ids = promptIds();
-  const args = { promptIds: ids, decodeTokens: DECODE_TOKENS };
+  // BOS + the dummy-prefix space (3 byte tokens) + 124 letters = 128 tokens.
+  const promptText = ids.slice(0, PROMPT_TOKENS - 4).map((id) => String.fromCharCode(97 + (id % 26))).join('');
+  const args = { promptIds: ids, promptText, decodeTokens: DECODE_TOKENS };
   const results = [];
   const loads = {};
-  for (const m of MODELS) {
-    loads[m.id] = { pf: await page.evaluate(([o, v]) => window.bench.loadPf('pf', { ...o, variant: v, maxThreads: 2 }),
+  for (const m of MODELS.filter((m) => RUN_PF || !m.pfOnly)) {
+    if (!RUNTIMES.includes('wllama')) m.wllama = false;
+    loads[m.id] = { pf: !RUN_PF ? null : await page.evaluate(([o, v]) => window.bench.loadPf('pf', { ...o, variant: v, maxThreads: 2 }),
                                             [m.pf, VARIANT]) };
     if (m.wllama) {
       for (const t of THREADS) {
@@ -81,15 +88,15 @@ test('SmolLM-135M shape: prefill and decode tok/s, pocketformer vs wllama', asyn
     const runPf = (t) => page.evaluate(([a]) => window.bench.measurePf('pf', a), [{ ...args, threads: t }]);
     const runWllama = (t) => page.evaluate(([a, t]) => window.bench.measureWllama(`w${t}`, a), [args, t]);
     // One warm-up each, then A/B/A/B.
-    await runPf(2);
+    if (RUN_PF) await runPf(2);
     if (m.wllama) await runWllama(2);
     for (let round = 0; round < ROUNDS; ++round) {
       for (const t of THREADS) {
-        results.push({ model: m.id, runtime: 'pocketformer', threads: t, ...(await runPf(t)) });
+        if (RUN_PF) results.push({ model: m.id, runtime: 'pocketformer', threads: t, ...(await runPf(t)) });
         if (m.wllama) results.push({ model: m.id, runtime: 'wllama', threads: t, ...(await runWllama(t)) });
       }
     }
-    await page.evaluate(() => window.bench.unloadPf('pf'));
+    if (RUN_PF) await page.evaluate(() => window.bench.unloadPf('pf'));
     if (m.wllama) for (const t of THREADS) await page.evaluate((t) => window.bench.unloadWllama(`w${t}`), t);
   }
 
