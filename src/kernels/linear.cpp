@@ -29,9 +29,11 @@ constexpr float kNoMax = std::numeric_limits<float>::infinity();
 // One 4-bit scale per 32 inputs: XNNPACK's smallest block, and the block
 // GGUF's Q4_0 uses.
 constexpr size_t kInt4Block = 32;
-constexpr bool kUseBlockwiseInt4 = false;
+bool g_use_blockwise_int4 = false;
 
 }  // namespace
+
+void set_int4_blockwise(bool on) { g_use_blockwise_int4 = on; }
 
 const char* weight_format_name(WeightFormat format) {
   switch (format) {
@@ -66,7 +68,7 @@ Linear::Linear(size_t in_features, size_t out_features, const float* weight, con
       // but in this XNNPACK version it disagreed with the integer arithmetic
       // it should perform on some shapes (e.g. 128x64x64; others passed) in
       // our kernel test, so it stays off until that is understood.
-      if (kUseBlockwiseInt4 && in_ % kInt4Block == 0) {
+      if (g_use_blockwise_int4 && in_ % kInt4Block == 0) {
         block_ = kInt4Block;
         const QuantizedWeights q = quantize_int4_blockwise(weight, out_, in_, block_);
         std::vector<uint16_t> scales(q.scales.size());

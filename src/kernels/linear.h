@@ -18,6 +18,12 @@ enum class WeightFormat { kF32, kInt8, kInt4 };
 
 const char* weight_format_name(WeightFormat format);
 
+// kInt4 layers constructed while this is on use XNNPACK's blockwise kernel
+// (one bf16 scale per 32 inputs, qb4w) instead of per-channel scales (qc4w).
+// Off by default (see linear.cpp for why); the kernel benchmark turns it on
+// to measure that kernel's speed.
+void set_int4_blockwise(bool on);
+
 class Linear {
  public:
   // weight: [out_features, in_features] row-major (PyTorch nn.Linear layout);
