@@ -129,7 +129,10 @@ EncoderCheckpoint encoder_checkpoint_from_gguf(const GgufFile& f) {
     fail(ErrorCode::kUnsupported, f.file_name() + ": general.architecture '" + arch +
                                       "' is not an encoder this runtime reads (supported: bert)");
   }
-  const std::string model_type(f.get_string_or("pocketformer.encoder.model_type", "bert"));
+  // llama.cpp writes DistilBERT as "bert" without token_types (the rest of
+  // its math is BERT's), so without our key that tells the two apart.
+  const std::string model_type(f.get_string_or(
+      "pocketformer.encoder.model_type", f.find_tensor("token_types.weight") ? "bert" : "distilbert"));
   EncoderCheckpoint ck;
   ck.head = head_of(f);
   ck.config_json = config_json_of(f, model_type, ck.head);
