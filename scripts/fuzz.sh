@@ -48,7 +48,18 @@ seed gguf $TD/gguf/*.gguf $TD/gguf/bad/*.gguf ../shared/fixtures/tokenizers/llam
 seed sentencepiece $TD/spm/tok512.model $TD/spm/tok512-special.model ../shared/fixtures/models/stories260K/tok512.bin
 seed tokenizer_json $TD/tokenizers/{llama3-style,components,metaspace-bpe,whitespace-bpe}/tokenizer.json
 seed task_text $TD/tiny-heads/bert-token-cls/config.json $TD/tiny-heads/bert-multi-label/config.json $TD/bad-models/*/config.json
-seed gguf_model $TD/tiny-llama/model.gguf $TD/tiny-llama/model-q8_0.gguf $TD/tiny-qwen2/model.gguf
+# Encoder GGUFs with our pocketformer.* head keys, when the native CLI is built.
+enc_seeds=build/fuzz-seeds
+if [[ -x build/native/pocketformer ]]; then
+  mkdir -p $enc_seeds
+  for spec in bert-mlm:q8 distilbert-seq-cls:q4 bert-token-cls:f16 distilbert-qa:f32; do
+    build/native/pocketformer convert $TD/tiny-heads/${spec%%:*} -o $enc_seeds/${spec%%:*}.gguf \
+      --dtype ${spec#*:} > /dev/null
+  done
+fi
+seed gguf_model $TD/tiny-llama/model.gguf $TD/tiny-llama/model-q8_0.gguf $TD/tiny-qwen2/model.gguf \
+  $TD/tiny-bert/model.gguf $TD/tiny-distilbert/model.gguf $TD/tiny-heads/bert-seq-cls/model.gguf \
+  $enc_seeds/*.gguf
 
 mkdir -p build/fuzz-artifacts
 failed=0

@@ -110,6 +110,13 @@ for arch in bert distilbert; do
     $PY tests/reference/bert_heads_reference.py --model "$OUT/tiny-heads/$arch-$head" --out "$OUT/tiny-heads/$arch-$head/reference.json"
   done
 done
+# BERT / DistilBERT as llama.cpp's converter lays them out ("bert"
+# architecture), written in Python independently of our C++ exporter: bare
+# encoders (F32, and Q8_0 layer matrices) and a BERT sequence classifier.
+for m in tiny-bert tiny-distilbert tiny-heads/bert-seq-cls; do
+  $PY tests/reference/make_tiny_gguf.py --model "$OUT/$m" --out "$OUT/$m/model.gguf"
+done
+$PY tests/reference/make_tiny_gguf.py --model "$OUT/tiny-bert" --out "$OUT/tiny-bert/model-q8_0.gguf" --type Q8_0
 # RoBERTa (byte-level BPE tokenizer.json, no vocab.txt), XLM-R (bare
 # XLMRobertaModel names, split into 2 shards with model.safetensors.index.json)
 # and the ELECTRA discriminator (embedding_size != hidden_size), with heads.

@@ -132,6 +132,18 @@ std::vector<std::string> read_samples(const std::string& path) {
   return samples;
 }
 
+int write_conversion(const pf::ConvertResult& result, const std::string& output,
+                     const std::string& report_path) {
+  write_file(output, result.gguf.data(), result.gguf.size());
+  std::cout << "wrote " << output << " (" << result.gguf.size() << " bytes)\n"
+            << result.report.to_table();
+  if (!report_path.empty()) {
+    const std::string json = result.report.to_json() + "\n";
+    write_file(report_path, json.data(), json.size());
+  }
+  return 0;
+}
+
 int convert(const std::vector<std::string>& args) {
   std::string tokenizer_path;
   pf::ConvertOptions options;
@@ -169,6 +181,25 @@ int convert(const std::vector<std::string>& args) {
                "'" + input + "' has no model.safetensors (sharded checkpoints are not supported yet)");
     }
     const auto cfg = read_file(d + "config.json");
+    const std::string cfg_text(cfg.begin(), cfg.end());
+    if (pf::is_encoder_config_json(cfg_text)) {
+      pf::EncoderConvertSource enc;
+      enc.config_json = cfg_text;
+      enc.safetensors = read_file(d + "model.safetensors");
+      auto text = [&](const std::string& name) {
+        if (!exists(d + name)) return std::string();
+        const auto b = read_file(d + name);
+        return std::string(b.begin(), b.end());
+      };
+      enc.tokenizer.tokenizer_json = text("tokenizer.json");
+      enc.tokenizer.tokenizer_config_json = text("tokenizer_config.json");
+      enc.tokenizer.vocab_txt = text("vocab.txt");
+      if (enc.tokenizer.tokenizer_json.empty() && enc.tokenizer.vocab_txt.empty()) {
+        pf::fail(pf::ErrorCode::kInvalidArgument, "'" + input + "' has no vocab.txt or tokenizer.json");
+      }
+      return write_conversion(pf::convert_to_gguf(enc, options, read_samples(samples_path)),
+                              output, report_path);
+    }
     std::vector<uint8_t> spm;
     if (!tokenizer_path.empty()) spm = read_file(tokenizer_path);
     else if (exists(d + "tokenizer.model")) spm = read_file(d + "tokenizer.model");
@@ -186,16 +217,8 @@ int convert(const std::vector<std::string>& args) {
     source = pf::ConvertSource::from_llama2c(read_file(input), std::move(tok), input);
   }
 
-  const std::vector<std::string> samples = read_samples(samples_path);
-  const pf::ConvertResult result = pf::convert_to_gguf(*source, options, samples);
-  write_file(output, result.gguf.data(), result.gguf.size());
-  std::cout << "wrote " << output << " (" << result.gguf.size() << " bytes)\n"
-            << result.report.to_table();
-  if (!report_path.empty()) {
-    const std::string json = result.report.to_json() + "\n";
-    write_file(report_path, json.data(), json.size());
-  }
-  return 0;
+  return write_conversion(pf::convert_to_gguf(*source, options, read_samples(samples_path)),
+                         output, report_path);
 }
 
 // A share of heads / neurons to remove: the whole argument must be a number

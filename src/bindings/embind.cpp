@@ -23,12 +23,8 @@ class JsFeatureExtractor {
   static JsFeatureExtractor* load(std::string config_json, val weights, val vocab,
                                   std::string dtype) {
     return guarded([&] {
-      const pf::WeightFormat format = pf::parse_dtype_option(dtype);
-      std::vector<std::vector<uint8_t>> storage;
-      const auto shards = pf_js::weight_shards_from_js(weights, &storage);
-      auto impl = pf::FeatureExtractor::load(config_json, shards,
-                                             pf_js::tokenizer_files_from_js(vocab), format);
-      return new JsFeatureExtractor(std::move(impl));
+      return new JsFeatureExtractor(
+          pf_js::load_encoder_task<pf::FeatureExtractor>(config_json, weights, vocab, dtype));
     });
   }
 

@@ -32,14 +32,10 @@ size_t count_option(const val& options, const char* name, size_t fallback) {
   return (size_t)d;
 }
 
-// Loads a task class T the same way for every task.
 template <typename T>
 std::unique_ptr<T> load_task(const std::string& config_json, const val& weights,
                              const val& vocab, const std::string& dtype) {
-  const pf::WeightFormat format = pf::parse_dtype_option(dtype);
-  std::vector<std::vector<uint8_t>> storage;
-  const auto shards = pf_js::weight_shards_from_js(weights, &storage);
-  return T::load(config_json, shards, pf_js::tokenizer_files_from_js(vocab), format);
+  return pf_js::load_encoder_task<T>(config_json, weights, vocab, dtype);
 }
 
 class JsTextClassifier {

@@ -16,6 +16,8 @@
 #include "core/error.h"
 #include "formats/safetensors_index.h"
 #include "tasks/encoder_tokenizer.h"
+#include "tasks/feature_extraction.h"
+#include "tasks/gguf_encoder_checkpoint.h"
 
 namespace pf_js {
 
@@ -130,6 +132,26 @@ inline val string_array(const std::vector<std::string>& items) {
   val out = val::array();
   for (const std::string& s : items) out.call<void>("push", val(s));
   return out;
+}
+
+// Loads an encoder task class T (static load(config, shards, tokenizer,
+// format)) from what JS sent: config.json text, weights, tokenizer files; or,
+// with config "" and the weights one GGUF file, a GGUF encoder (its config,
+// tensors and vocab come from the file; dtype "auto" keeps its precision).
+template <typename T>
+std::unique_ptr<T> load_encoder_task(const std::string& config_json, const val& weights,
+                                     const val& vocab, const std::string& dtype) {
+  std::vector<std::vector<uint8_t>> storage;
+  const auto shards = weight_shards_from_js(weights, &storage);
+  if (config_json.empty() && shards.size() == 1 && pf::is_gguf_bytes(shards[0].data, shards[0].size)) {
+    const pf::EncoderCheckpoint ck =
+        pf::encoder_checkpoint_from_gguf(shards[0].data, shards[0].size, "model.gguf");
+    std::vector<std::vector<uint8_t>>().swap(storage);  // the GGUF copy is no longer needed
+    return T::load(ck.config_json,
+                   {pf::WeightShard{"model.safetensors", ck.safetensors.data(), ck.safetensors.size()}},
+                   ck.tokenizer, pf::gguf_encoder_format(ck, dtype));
+  }
+  return T::load(config_json, shards, tokenizer_files_from_js(vocab), pf::parse_dtype_option(dtype));
 }
 
 }  // namespace pf_js

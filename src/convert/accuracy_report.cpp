@@ -146,7 +146,28 @@ AccuracyReport measure_accuracy(const ConvertSource& source, const std::vector<u
 }
 
 std::string AccuracyReport::to_json() const {
+  if (kind == "encoder") {
+    nlohmann::json j = {
+        {"kind", kind},
+        {"dtype", dtype},
+        {"runtime_format", runtime_format},
+        {"sample_source", sample_source},
+        {"samples", samples},
+        {"positions", positions},
+        {"hidden_cosine_mean", cosine_mean},
+        {"hidden_cosine_min", cosine_min},
+        {"hidden_max_abs_diff", max_abs_diff},
+        {"head", head},
+        {"head_rows", head_rows},
+        {"head_argmax_agreement", head_rows ? nlohmann::json(argmax_agreement) : nlohmann::json()},
+        {"bytes_before", bytes_before},
+        {"bytes_after", bytes_after},
+        {"notes", notes},
+    };
+    return j.dump(2);
+  }
   nlohmann::json j = {
+      {"kind", kind},
       {"dtype", dtype},
       {"runtime_format", runtime_format},
       {"sample_source", sample_source},
@@ -179,6 +200,17 @@ std::string AccuracyReport::to_table() const {
        std::to_string(samples) + " samples / " + std::to_string(positions) + " positions (" +
        sample_source + ")\n";
   row("", "original (f32)", "converted");
+  if (kind == "encoder") {
+    row("weights size (MB)", fmt("%.3f", bytes_before / 1e6), fmt("%.3f", bytes_after / 1e6));
+    row("hidden cosine mean / min", "", fmt("%.6f", cosine_mean) + " / " + fmt("%.6f", cosine_min));
+    row("hidden max |diff|", "", fmt("%.3g", max_abs_diff));
+    if (head_rows) {
+      row(head + " argmax agreement", "",
+          fmt("%.2f%%", 100 * argmax_agreement) + " of " + std::to_string(head_rows));
+    }
+    for (const std::string& n : notes) s += "  note: " + n + "\n";
+    return s;
+  }
   row("weights size (MB)", fmt("%.3f", bytes_before / 1e6), fmt("%.3f", bytes_after / 1e6));
   row("perplexity", fmt("%.6g", perplexity_before), fmt("%.6g", perplexity_after));
   row("decode speed (tokens/s)", fmt("%.1f", tokens_per_s_before), fmt("%.1f", tokens_per_s_after));

@@ -15,6 +15,12 @@
 namespace pf {
 
 struct AccuracyReport {
+  // "decoder": logits per position. "encoder": last hidden states per token
+  // (cosine, max |diff|) and the head's argmax agreement over head_rows
+  // (label per text, per token label / MLM token, QA start and end).
+  std::string kind = "decoder";
+  std::string head;  // encoders: the task head kind, "" for none
+  size_t head_rows = 0;
   std::string dtype;           // the GGUF storage dtype
   std::string runtime_format;  // the Linear format the converted model ran in
   std::string sample_source;   // "built-in sentences", "samples file", "random token ids"

@@ -8,6 +8,7 @@
 
 #include "convert/accuracy_report.h"
 #include "convert/convert_source.h"
+#include "convert/encoder_gguf_export.h"
 #include "convert/gguf_export.h"
 
 namespace pf {
@@ -19,6 +20,10 @@ struct ConvertResult {
 
 // samples: held-out texts (empty: the built-in sentences).
 ConvertResult convert_to_gguf(const ConvertSource& source, const ConvertOptions& options,
+                              const std::vector<std::string>& samples = {});
+
+// The same for a BERT-family encoder folder.
+ConvertResult convert_to_gguf(const EncoderConvertSource& source, const ConvertOptions& options,
                               const std::vector<std::string>& samples = {});
 
 }  // namespace pf

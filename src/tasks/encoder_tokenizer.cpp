@@ -86,8 +86,10 @@ EncoderTokenizer::~EncoderTokenizer() = default;
 EncoderTokenizer EncoderTokenizer::load(const TokenizerFiles& files) {
   EncoderTokenizer t;
   if (files.tokenizer_json.empty()) {
+    WordPieceTokenizer::Options options;
+    options.lowercase = files.vocab_lowercase;
     t.wordpiece_ = std::make_unique<WordPieceTokenizer>(
-        WordPieceTokenizer::from_vocab_txt(files.vocab_txt));
+        WordPieceTokenizer::from_vocab_txt(files.vocab_txt, options));
     const WordPieceTokenizer& wp = *t.wordpiece_;
     t.single_ = {{wp.cls_id()}, {}, {wp.sep_id()}, {0}, {}, {0}, 0};
     t.pair_ = {{wp.cls_id()}, {wp.sep_id()}, {wp.sep_id()}, {0}, {0}, {1}, 1};

@@ -24,6 +24,7 @@ struct TokenizerFiles {
   TokenizerFiles(std::string vocab) : vocab_txt(std::move(vocab)) {}  // NOLINT(implicit)
   TokenizerFiles(const char* vocab) : vocab_txt(vocab) {}             // NOLINT(implicit)
   std::string vocab_txt;              // used when tokenizer_json is empty
+  bool vocab_lowercase = true;        // vocab.txt: lowercase + strip accents (do_lower_case)
   std::string tokenizer_json;         // "" = none
   std::string tokenizer_config_json;  // "" = none (mask token, decode cleanup)
 };

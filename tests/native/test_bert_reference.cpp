@@ -22,10 +22,9 @@ float max_abs_diff(const std::vector<float>& got, const json& want, size_t offse
   return m;
 }
 
-std::unique_ptr<pf::FeatureExtractor> load_tiny_bert(const std::string& dir) {
-  const auto weights = pf_test::read_bytes(dir + "/model.safetensors");
-  return pf::FeatureExtractor::load(pf_test::read_text(dir + "/config.json"), weights.data(),
-                                    weights.size(), pf_test::read_text(dir + "/vocab.txt"));
+std::unique_ptr<pf::FeatureExtractor> load_tiny_bert(const std::string& name) {
+  const pf_test::EncoderFiles f = pf_test::read_encoder_dir(name);
+  return pf::FeatureExtractor::load(f.config, f.weights.data(), f.weights.size(), f.vocab);
 }
 
 }  // namespace
@@ -37,18 +36,22 @@ TEST_CASE("BERT / DistilBERT f32 match the PyTorch reference within 1e-4") {
   // bare BF16).
   // tiny-*-pruned*: structurally pruned (HF prune_heads + FFN row removal,
   // tests/reference/prune_hf_style.py): per-layer head counts and FFN widths.
+  // */model.gguf: the same models as llama.cpp's converter lays them out
+  // ("bert" architecture, tests/reference/make_tiny_gguf.py), read through
+  // the GGUF encoder loader.
   const std::string name = GENERATE(as<std::string>(), "tiny-bert", "tiny-bert-bf16",
                                     "tiny-distilbert", "tiny-distilbert-bf16", "tiny-bert-pruned",
                                     "tiny-bert-pruned-mag", "tiny-bert-pruned-twice",
-                                    "tiny-distilbert-pruned");
-  const std::string dir = pf_test::testdata_dir() + "/" + name;
+                                    "tiny-distilbert-pruned", "tiny-bert/model.gguf",
+                                    "tiny-distilbert/model.gguf");
+  const std::string dir = pf_test::testdata_dir() + "/" + name.substr(0, name.find('/'));
   const std::string ref_path = dir + "/reference.json";
   INFO("generate with: npm run testdata (missing " << ref_path << ")");
   REQUIRE(pf_test::file_exists(ref_path));
   const json ref = json::parse(pf_test::read_text(ref_path));
   const size_t threads = GENERATE(1, 2);
   pf::set_num_threads(threads);
-  const auto fe = load_tiny_bert(dir);
+  const auto fe = load_tiny_bert(name);
   const size_t H = (size_t)fe->model().config().hidden_size;
   const size_t max_len = (size_t)fe->model().config().max_position_embeddings;
 
@@ -89,14 +92,17 @@ TEST_CASE("BERT int8 / 4-bit stay close to the f32 reference (cosine of pooled e
   const std::string dir = pf_test::testdata_dir() + "/tiny-bert";
   REQUIRE(pf_test::file_exists(dir + "/reference.json"));
   const json ref = json::parse(pf_test::read_text(dir + "/reference.json"));
-  const auto weights = pf_test::read_bytes(dir + "/model.safetensors");
   // int4 is per-channel 4-bit with int8 dynamic activations: on this random
   // model it keeps ~0.92; blockwise scales and mixed precision should do better.
-  struct Bound { pf::WeightFormat format; double min_cosine; };
-  for (Bound bound : {Bound{pf::WeightFormat::kInt8, 0.999}, Bound{pf::WeightFormat::kInt4, 0.90}}) {
-    const auto fe = pf::FeatureExtractor::load(pf_test::read_text(dir + "/config.json"),
-                                               weights.data(), weights.size(),
-                                               pf_test::read_text(dir + "/vocab.txt"), bound.format);
+  // model-q8_0.gguf: llama.cpp-layout Q8_0 layer matrices (make_tiny_gguf.py),
+  // dequantized at load and run as int8, the GGUF's default.
+  struct Bound { const char* name; pf::WeightFormat format; double min_cosine; };
+  for (Bound bound : {Bound{"tiny-bert", pf::WeightFormat::kInt8, 0.999},
+                      Bound{"tiny-bert", pf::WeightFormat::kInt4, 0.90},
+                      Bound{"tiny-bert/model-q8_0.gguf", pf::WeightFormat::kInt8, 0.999}}) {
+    const pf_test::EncoderFiles f = pf_test::read_encoder_dir(bound.name);
+    const auto fe = pf::FeatureExtractor::load(f.config, f.weights.data(), f.weights.size(), f.vocab,
+                                               bound.format);
     double worst = 1.0;
     for (const json& c : ref["cases"]) {
       const auto got = fe->run({c["text"].get<std::string>()}, pf::Pooling::kMean, true).data;
@@ -109,8 +115,9 @@ TEST_CASE("BERT int8 / 4-bit stay close to the f32 reference (cosine of pooled e
       }
       worst = std::min(worst, dot / std::sqrt(ng * nw));
     }
-    INFO(pf::weight_format_name(bound.format) << ": worst cosine " << worst);
+    INFO(bound.name << " " << pf::weight_format_name(bound.format) << ": worst cosine " << worst);
     CHECK(worst >= bound.min_cosine);
-    WARN(pf::weight_format_name(bound.format) << " worst pooled cosine vs f32 reference: " << worst);
+    WARN(bound.name << " " << pf::weight_format_name(bound.format)
+                    << " worst pooled cosine vs f32 reference: " << worst);
   }
 }

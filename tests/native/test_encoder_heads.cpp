@@ -31,12 +31,14 @@ struct ModelFiles {
   json ref;
 };
 
+// name: a tiny-heads folder, or "<folder>/model.gguf" for the same
+// checkpoint as llama.cpp lays it out (make_tiny_gguf.py).
 ModelFiles read_model(const std::string& name) {
-  const std::string dir = pf_test::testdata_dir() + "/tiny-heads/" + name;
+  const std::string dir = pf_test::testdata_dir() + "/tiny-heads/" + name.substr(0, name.find('/'));
   INFO("generate with: npm run testdata (missing " << dir << "/reference.json)");
   REQUIRE(pf_test::file_exists(dir + "/reference.json"));
-  return {pf_test::read_text(dir + "/config.json"), pf_test::read_text(dir + "/vocab.txt"),
-          pf_test::read_bytes(dir + "/model.safetensors"),
+  pf_test::EncoderFiles f = pf_test::read_encoder_dir("tiny-heads/" + name);
+  return {f.config, f.vocab, std::move(f.weights),
           json::parse(pf_test::read_text(dir + "/reference.json"))};
 }
 
@@ -116,7 +118,8 @@ void check_predictions(const std::vector<std::vector<pf::MaskPrediction>>& got, 
 TEST_CASE("text-classification heads match the reference (logits and pipeline ranking)",
           "[heads][text-classification]") {
   const std::string name = GENERATE(as<std::string>(), "bert-seq-cls", "distilbert-seq-cls",
-                                    "bert-multi-label", "distilbert-multi-label", "bert-nli");
+                                    "bert-multi-label", "distilbert-multi-label", "bert-nli",
+                                    "bert-seq-cls/model.gguf");
   pf::set_num_threads(GENERATE(1, 2));
   const ModelFiles m = read_model(name);
   const auto classifier = load<pf::TextClassifier>(m);

@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tasks/gguf_encoder_checkpoint.h"
+
 namespace pf_test {
 
 static std::string env_or(const char* name, const char* fallback) {
@@ -37,6 +39,14 @@ std::string read_text(const std::string& path) {
 }
 
 EncoderFiles read_encoder_dir(const std::string& name) {
+  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".gguf") == 0) {
+    const std::string path = testdata_dir() + "/" + name;
+    INFO("generate with: npm run testdata (missing " << path << ")");
+    REQUIRE(file_exists(path));
+    const std::vector<uint8_t> bytes = read_bytes(path);
+    pf::EncoderCheckpoint ck = pf::encoder_checkpoint_from_gguf(bytes.data(), bytes.size(), path);
+    return {ck.config_json, std::move(ck.safetensors), ck.tokenizer.vocab_txt};
+  }
   const std::string dir = testdata_dir() + "/" + name;
   INFO("generate with: npm run testdata (missing " << dir << ")");
   REQUIRE(file_exists(dir + "/model.safetensors"));

@@ -16,7 +16,9 @@ bool file_exists(const std::string& path);
 std::string read_text(const std::string& path);
 std::vector<uint8_t> read_bytes(const std::string& path);
 
-// An encoder folder in HF layout, as build/testdata/<name> holds it.
+// An encoder folder in HF layout, as build/testdata/<name> holds it; or,
+// for a name ending in ".gguf" ("tiny-bert/model.gguf"), what the GGUF
+// encoder loader turns that file into (config, safetensors, vocab.txt).
 struct EncoderFiles {
   std::string config;
   std::vector<uint8_t> weights;  // model.safetensors

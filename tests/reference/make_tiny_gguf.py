@@ -25,6 +25,21 @@ output_norm (ln_f), output (lm_head, only when untied); the Conv1D weights
 llama.cpp runs GPT-2 with the tanh GELU, so only gelu_new-style models are
 written.
 
+BERT / DistilBERT ("bert" architecture, as convert_hf_to_gguf.py's
+BertModel / DistilBertModel write it): bert.{context_length,
+embedding_length, feed_forward_length, block_count, attention.head_count,
+attention.layer_norm_epsilon, attention.causal = false, pooling_type}
+(1 mean for bare encoders, 4 rank for a sequence classifier),
+tokenizer.ggml.token_type_count; the WordPiece vocab in llama.cpp's
+"phantom space" spelling (special tokens as they are, "##x" -> "x",
+every other token "\u2581" + token) with token types (3 control for the
+tokenizer_config.json specials, 1 normal) and the special ids. Tensors
+token_embd, token_types (BERT), position_embd, token_embd_norm,
+blk.N.{attn_q,attn_k,attn_v,attn_output,attn_output_norm,ffn_up,ffn_down,
+layer_output_norm}.{weight,bias}; a bare model's pooler is dropped (as
+llama.cpp does); BertForSequenceClassification's pooler as cls and its
+classifier as cls.output, labels in bert.classifier.output_labels.
+
 rope_scaling as convert_hf_to_gguf.py writes it: linear / yarn as
 {arch}.rope.scaling.{type,factor,original_context_length}; llama3 as the
 rope_freqs.weight tensor of per-frequency divisors (1 for wavelengths below
@@ -62,6 +77,8 @@ def main():
     arch = cfg["model_type"]
     if arch == "gpt2":
         return write_gpt2(cfg, w, a)
+    if arch in ("bert", "distilbert"):
+        return write_bert(cfg, w, a)
     heads = cfg["num_attention_heads"]
     kv_heads = cfg.get("num_key_value_heads", heads)
     kvs = [
@@ -178,6 +195,89 @@ def write_gpt2(cfg, w, a):
     add("output_norm.bias", w[pre + "ln_f.bias"])
     if "lm_head.weight" in w and not cfg.get("tie_word_embeddings", True):
         add("output.weight", w["lm_head.weight"])
+    data, _ = g.encode_gguf(kvs, tensors)
+    with open(a.out, "wb") as f:
+        f.write(data)
+
+
+def write_bert(cfg, w, a):
+    distil = cfg["model_type"] == "distilbert"
+    arch_name = (cfg.get("architectures") or ["BertModel"])[0]
+    classifier = arch_name.endswith("ForSequenceClassification")
+    assert not (distil and classifier), "llama.cpp has no form for DistilBERT's pre_classifier"
+    get = lambda k, d: cfg.get(k, cfg.get(d))  # BERT name, DistilBERT name
+    kvs = [
+        ("general.architecture", g.STRING, "bert"),
+        ("bert.context_length", g.U32, cfg["max_position_embeddings"]),
+        ("bert.embedding_length", g.U32, get("hidden_size", "dim")),
+        ("bert.feed_forward_length", g.U32, get("intermediate_size", "hidden_dim")),
+        ("bert.block_count", g.U32, get("num_hidden_layers", "n_layers")),
+        ("bert.attention.head_count", g.U32, get("num_attention_heads", "n_heads")),
+        ("bert.attention.layer_norm_epsilon", g.F32V, float(cfg.get("layer_norm_eps", 1e-12))),
+        ("bert.attention.causal", g.BOOL, 0),
+        ("bert.pooling_type", g.U32, 4 if classifier else 1),
+        ("tokenizer.ggml.token_type_count", g.U32, cfg.get("type_vocab_size", 2)),
+    ]
+    if classifier:
+        labels = [cfg["id2label"][str(i)] for i in range(len(cfg["id2label"]))]
+        kvs.append(("bert.classifier.output_labels", g.ARRAY, (g.STRING, labels)))
+    vocab = open(os.path.join(a.model, "vocab.txt"), encoding="utf-8").read().split("\n")
+    if vocab and vocab[-1] == "":
+        vocab.pop()
+    tok_cfg = json.load(open(os.path.join(a.model, "tokenizer_config.json")))
+    specials = {tok_cfg[k]: k for k in ("cls_token", "sep_token", "unk_token", "pad_token", "mask_token")}
+    tokens, types = [], []
+    for t in vocab:
+        if t in specials:
+            tokens.append(t)
+            types.append(3)
+        else:
+            tokens.append(t[2:] if t.startswith("##") else "\u2581" + t)
+            types.append(1)
+    kvs += [("tokenizer.ggml.model", g.STRING, "bert"),
+            ("tokenizer.ggml.tokens", g.ARRAY, (g.STRING, tokens)),
+            ("tokenizer.ggml.token_type", g.ARRAY, (g.I32, types))]
+    for key, name in (("cls", "cls_token"), ("seperator", "sep_token"), ("unknown", "unk_token"),
+                      ("padding", "pad_token"), ("mask", "mask_token")):
+        kvs.append(("tokenizer.ggml.%s_token_id" % key, g.U32, vocab.index(tok_cfg[name])))
+
+    mtype = g.Q8_0 if a.type == "Q8_0" else g.F32
+    tensors = []
+
+    def add(name, x):
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        t = mtype if name.startswith("blk.") and x.ndim == 2 and x.shape[-1] % 32 == 0 else g.F32
+        data = x.tobytes() if t == g.F32 else g.quantize(t, x.ravel())
+        tensors.append({"name": name, "type": t, "ne": list(reversed(x.shape)), "data": bytes(data)})
+
+    pre = next(p for p in ("", "bert.", "distilbert.") if p + "embeddings.word_embeddings.weight" in w)
+
+    def both(dst, src):
+        add(dst + ".weight", w[src + ".weight"])
+        add(dst + ".bias", w[src + ".bias"])
+
+    add("token_embd.weight", w[pre + "embeddings.word_embeddings.weight"])
+    if not distil:
+        add("token_types.weight", w[pre + "embeddings.token_type_embeddings.weight"])
+    add("position_embd.weight", w[pre + "embeddings.position_embeddings.weight"])
+    both("token_embd_norm", pre + "embeddings.LayerNorm")
+    if distil:
+        parts = [("attn_q", "attention.q_lin"), ("attn_k", "attention.k_lin"), ("attn_v", "attention.v_lin"),
+                 ("attn_output", "attention.out_lin"), ("attn_output_norm", "sa_layer_norm"),
+                 ("ffn_up", "ffn.lin1"), ("ffn_down", "ffn.lin2"), ("layer_output_norm", "output_layer_norm")]
+        layer = pre + "transformer.layer.%d."
+    else:
+        parts = [("attn_q", "attention.self.query"), ("attn_k", "attention.self.key"),
+                 ("attn_v", "attention.self.value"), ("attn_output", "attention.output.dense"),
+                 ("attn_output_norm", "attention.output.LayerNorm"), ("ffn_up", "intermediate.dense"),
+                 ("ffn_down", "output.dense"), ("layer_output_norm", "output.LayerNorm")]
+        layer = pre + "encoder.layer.%d."
+    for l in range(get("num_hidden_layers", "n_layers")):
+        for dst, src in parts:
+            both("blk.%d.%s" % (l, dst), layer % l + src)
+    if classifier:
+        both("cls", pre + "pooler.dense")
+        both("cls.output", "classifier")
     data, _ = g.encode_gguf(kvs, tensors)
     with open(a.out, "wb") as f:
         f.write(data)

@@ -1,5 +1,6 @@
 // Which files an encoder model (BERT, DistilBERT, RoBERTa, XLM-R, ELECTRA)
-// needs: config.json; tokenizer.json, or vocab.txt when there is none;
+// needs: one model.gguf (BERT / DistilBERT in llama.cpp's "bert" layout), or
+// config.json; tokenizer.json, or vocab.txt when there is none;
 // model.safetensors, or model.safetensors.index.json and the shards its
 // weight_map lists (fetched in a second round, each with its own progress).
 import { PocketformerError } from './errors.js';
@@ -49,6 +50,7 @@ export function encoderShardNames(files) {
 
 /** After the first round: a tokenizer and weights (or an index) must be there. */
 export function checkEncoderFiles(files, where) {
+  if (files['model.gguf']) return;
   if (!files['tokenizer.json'] && !files['vocab.txt']) {
     throw new PocketformerError('MODEL_NOT_FOUND', `no tokenizer at ${where}: it needs tokenizer.json or vocab.txt`);
   }

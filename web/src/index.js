@@ -316,8 +316,12 @@ async function loadIntoRuntime(spec, model, options, revision, signal, adapterOp
   const engine = currentEngine();
   const initPromise = engine.init();
   initPromise.catch(() => {});
+  // A GGUF carries config, weights and tokenizer: it is the only file.
+  const gguf = !!source.single || (source.kind === 'files' && !!source.files['model.gguf']);
   const files = await loadModelFiles(source, {
-    env, emit, signal, required: spec.required, optional: spec.optional,
+    env, emit, signal,
+    required: gguf ? [] : spec.required,
+    optional: gguf ? ['model.gguf'] : spec.optional,
   });
   spec.check?.(files.files, files.where);
   // Files named by the first round's files (a sharded checkpoint's shards).

@@ -9,10 +9,13 @@ import { encoderShardNames } from '../encoder-files.js';
  * What an encoder's runtime class loads from: config.json text; the weights
  * (model.safetensors bytes, or [{name, bytes}] per shard of a sharded
  * checkpoint); the tokenizer (tokenizer.json with tokenizer_config.json, or
- * vocab.txt text when there is no tokenizer.json).
+ * vocab.txt text when there is no tokenizer.json). For a model.gguf: config
+ * '', the GGUF bytes as the weights, no tokenizer (the file has it).
  * @param {Record<string, Uint8Array>} files
  */
 export function encoderInputs(files) {
+  // A GGUF encoder: config "" tells the runtime the weights are the whole model.
+  if (files['model.gguf']) return { config: '', weights: files['model.gguf'], tokenizer: '', gguf: true };
   const config = textOf(requireFile(files, 'config.json'));
   const shards = encoderShardNames(files);
   const weights = shards.length
@@ -32,8 +35,9 @@ export function encoderInputs(files) {
  * @param {any} Class @param {Record<string, Uint8Array>} files @param {{dtype?: string}} options
  */
 export function loadEncoderTask(Class, files, options) {
-  const { config, weights, tokenizer } = encoderInputs(files);
-  return Class.load(config, weights, tokenizer, options.dtype || 'f32');
+  const { config, weights, tokenizer, gguf } = encoderInputs(files);
+  // A GGUF keeps its own precision unless a dtype is asked for.
+  return Class.load(config, weights, tokenizer, options.dtype || (gguf ? 'auto' : 'f32'));
 }
 
 /** @param {unknown} value @param {string} what */
