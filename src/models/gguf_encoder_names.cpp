@@ -63,7 +63,7 @@ std::vector<GgufEncoderTensor> gguf_encoder_tensors(const std::string& model_typ
   t.push_back({"token_embd_norm.weight", n.embeddings_norm_weight});
   t.push_back({"token_embd_norm.bias", n.embeddings_norm_bias});
   for (int64_t i = 0; i < layers; ++i) {
-    const EncoderLayerNames l = n.layer((int)i);
+    const EncoderLayerNames l = n.layer((int)i, 0);  // BERT-family: one stored layer per group
     const std::string b = "blk." + std::to_string(i) + ".";
     const std::pair<const char*, std::pair<const std::string*, const std::string*>> parts[] = {
         {"attn_q", {&l.query_weight, &l.query_bias}},
