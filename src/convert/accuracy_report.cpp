@@ -146,26 +146,8 @@ AccuracyReport measure_accuracy(const ConvertSource& source, const std::vector<u
 }
 
 std::string AccuracyReport::to_json() const {
-  if (kind == "encoder") {
-    nlohmann::json j = {
-        {"kind", kind},
-        {"dtype", dtype},
-        {"runtime_format", runtime_format},
-        {"sample_source", sample_source},
-        {"samples", samples},
-        {"positions", positions},
-        {"hidden_cosine_mean", cosine_mean},
-        {"hidden_cosine_min", cosine_min},
-        {"hidden_max_abs_diff", max_abs_diff},
-        {"head", head},
-        {"head_rows", head_rows},
-        {"head_argmax_agreement", head_rows ? nlohmann::json(argmax_agreement) : nlohmann::json()},
-        {"bytes_before", bytes_before},
-        {"bytes_after", bytes_after},
-        {"notes", notes},
-    };
-    return j.dump(2);
-  }
+  // Keys shared by both kinds; nlohmann::json objects keep keys sorted, so
+  // adding the kind's own keys afterwards gives the same document.
   nlohmann::json j = {
       {"kind", kind},
       {"dtype", dtype},
@@ -173,18 +155,27 @@ std::string AccuracyReport::to_json() const {
       {"sample_source", sample_source},
       {"samples", samples},
       {"positions", positions},
-      {"logit_cosine_mean", cosine_mean},
-      {"logit_cosine_min", cosine_min},
-      {"logit_max_abs_diff", max_abs_diff},
-      {"argmax_agreement", argmax_agreement},
-      {"perplexity_before", perplexity_before},
-      {"perplexity_after", perplexity_after},
       {"bytes_before", bytes_before},
       {"bytes_after", bytes_after},
-      {"tokens_per_s_before", tokens_per_s_before},
-      {"tokens_per_s_after", tokens_per_s_after},
       {"notes", notes},
   };
+  if (kind == "encoder") {
+    j["hidden_cosine_mean"] = cosine_mean;
+    j["hidden_cosine_min"] = cosine_min;
+    j["hidden_max_abs_diff"] = max_abs_diff;
+    j["head"] = head;
+    j["head_rows"] = head_rows;
+    j["head_argmax_agreement"] = head_rows ? nlohmann::json(argmax_agreement) : nlohmann::json();
+    return j.dump(2);
+  }
+  j["logit_cosine_mean"] = cosine_mean;
+  j["logit_cosine_min"] = cosine_min;
+  j["logit_max_abs_diff"] = max_abs_diff;
+  j["argmax_agreement"] = argmax_agreement;
+  j["perplexity_before"] = perplexity_before;
+  j["perplexity_after"] = perplexity_after;
+  j["tokens_per_s_before"] = tokens_per_s_before;
+  j["tokens_per_s_after"] = tokens_per_s_after;
   return j.dump(2);
 }
 

@@ -110,16 +110,6 @@ void write_vocab(GgufWriter& w, const Vocab& v, int64_t vocab_size) {
   w.add_bool("pocketformer.tokenizer.do_lower_case", v.lowercase);
 }
 
-uint32_t file_type(ConvertDtype d) {  // llama_ftype
-  switch (d) {
-    case ConvertDtype::kF32: return 0;
-    case ConvertDtype::kF16: return 1;
-    case ConvertDtype::kQ4_0: return 2;
-    case ConvertDtype::kQ8_0: return 7;
-  }
-  return 0;
-}
-
 }  // namespace
 
 bool is_encoder_config_json(const std::string& config_json) {
@@ -160,12 +150,8 @@ std::vector<uint8_t> export_encoder_gguf(const EncoderConvertSource& source,
 
   GgufWriter w;
   const std::string p = "bert.";
-  w.add_string("general.architecture", "bert");
-  w.add_string("general.name", "Hugging Face " + (architecture.empty() ? c.model_type : architecture));
-  w.add_u32("general.file_type", file_type(o.dtype));
-  if (o.dtype == ConvertDtype::kQ8_0 || o.dtype == ConvertDtype::kQ4_0) {
-    w.add_u32("general.quantization_version", 2);
-  }
+  write_general_keys(w, "bert", "Hugging Face " + (architecture.empty() ? c.model_type : architecture),
+                     o.dtype);
   w.add_u32(p + "context_length", (uint32_t)c.max_position_embeddings);
   w.add_u32(p + "embedding_length", (uint32_t)c.hidden_size);
   w.add_u32(p + "feed_forward_length", (uint32_t)c.intermediate_size);

@@ -78,18 +78,25 @@ std::vector<float> permute_to_interleaved(const std::vector<float>& w, int64_t h
   return out;
 }
 
-namespace {
-
-// llama.cpp's llama_ftype numbers for general.file_type.
-uint32_t file_type(ConvertDtype d) {
-  switch (d) {
-    case ConvertDtype::kF32: return 0;   // ALL_F32
-    case ConvertDtype::kF16: return 1;   // MOSTLY_F16
-    case ConvertDtype::kQ4_0: return 2;  // MOSTLY_Q4_0
-    case ConvertDtype::kQ8_0: return 7;  // MOSTLY_Q8_0
+void write_general_keys(GgufWriter& w, const std::string& architecture, const std::string& name,
+                        ConvertDtype dtype) {
+  w.add_string("general.architecture", architecture);
+  w.add_string("general.name", name);
+  // llama.cpp's llama_ftype numbers.
+  uint32_t file_type = 0;  // ALL_F32
+  switch (dtype) {
+    case ConvertDtype::kF32: file_type = 0; break;
+    case ConvertDtype::kF16: file_type = 1; break;   // MOSTLY_F16
+    case ConvertDtype::kQ4_0: file_type = 2; break;  // MOSTLY_Q4_0
+    case ConvertDtype::kQ8_0: file_type = 7; break;  // MOSTLY_Q8_0
   }
-  return 0;
+  w.add_u32("general.file_type", file_type);
+  if (dtype == ConvertDtype::kQ8_0 || dtype == ConvertDtype::kQ4_0) {
+    w.add_u32("general.quantization_version", 2);
+  }
 }
+
+namespace {
 
 void write_vocab(GgufWriter& w, const SentencePieceTokenizer& tok, const DecoderConfig& c) {
   const size_t n = tok.vocab_size();
@@ -176,13 +183,9 @@ std::vector<uint8_t> export_decoder_gguf(const ConvertSource& source, const Conv
   }
   GgufWriter w;
   const std::string p = arch + ".";
-  w.add_string("general.architecture", arch);
-  w.add_string("general.name", source.kind() == "llama2c" ? "llama2.c checkpoint"
-                                                          : "Hugging Face " + c.model_type);
-  w.add_u32("general.file_type", file_type(o.dtype));
-  if (o.dtype == ConvertDtype::kQ8_0 || o.dtype == ConvertDtype::kQ4_0) {
-    w.add_u32("general.quantization_version", 2);
-  }
+  write_general_keys(w, arch,
+                     source.kind() == "llama2c" ? "llama2.c checkpoint" : "Hugging Face " + c.model_type,
+                     o.dtype);
   w.add_u32(p + "context_length", (uint32_t)c.max_context);
   w.add_u32(p + "embedding_length", (uint32_t)c.dim);
   w.add_u32(p + "block_count", (uint32_t)c.n_layers);

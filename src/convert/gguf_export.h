@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "convert/convert_source.h"
+#include "formats/gguf_writer.h"
 #include "tensor/ggml_blocks.h"
 
 namespace pf {
@@ -41,6 +42,12 @@ GgmlType storage_type(const std::string& name, int64_t ne0, const ConvertOptions
 // worth telling the user (fallbacks).
 std::vector<uint8_t> export_decoder_gguf(const ConvertSource& source, const ConvertOptions& options,
                                          std::vector<std::string>* notes = nullptr);
+
+// The general.* keys every converted file starts with: architecture, name,
+// llama.cpp's file_type number for `dtype`, and the quantization version
+// when the dtype quantizes.
+void write_general_keys(GgufWriter& w, const std::string& architecture, const std::string& name,
+                        ConvertDtype dtype);
 
 // HF (rotate_half) q/k rows -> llama.cpp's interleaved order, per head:
 // row 2i <- row i, row 2i+1 <- row head_dim/2 + i. `w` is [heads*head_dim, cols].
