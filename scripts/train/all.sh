@@ -26,10 +26,16 @@ mkdir -p build/work
 bash scripts/train/encoder-all.sh
 bash scripts/train/lm-all.sh
 /usr/bin/python3 scripts/train/check_tokenizer_json.py demo/models/tiny-lm-student build/train-data
-# GGUF (q8) export of the LM with the converter's accuracy report on held-out documents.
+# GGUF (q8) exports, committed beside the HF files, each with the converter's accuracy
+# report on held-out documents (the LM: perplexity; the encoders: language-ID argmax).
 head -n 64 build/train-data/lm/test.txt > build/work/lm-gguf-samples.txt
-build/native/pocketformer convert demo/models/tiny-lm-student -o build/work/tiny-lm-student-q8.gguf \
+build/native/pocketformer convert demo/models/tiny-lm-student -o demo/models/tiny-lm-student/model-q8.gguf \
   --dtype q8 --samples build/work/lm-gguf-samples.txt --report build/work/lm-gguf-report.json
+cut -f2 build/train-data/langid/test.tsv | head -n 500 > build/work/langid-gguf-samples.txt
+for m in lang-id-student lang-id-pruned; do
+  build/native/pocketformer convert demo/models/$m -o demo/models/$m/model-q8.gguf \
+    --dtype q8 --samples build/work/langid-gguf-samples.txt --report build/work/$m-gguf-report.json
+done
 (cd scripts/train && /usr/bin/python3 lm_reference.py ../../demo/models/tiny-lm-student \
   ../../build/work/tiny-lm-student-reference.json)
 # the exported encoders against the float64 reference, then in our runtime (needs dist/:

@@ -98,7 +98,7 @@ def pruning_text(res, st):
 """
 
 
-def encoder_card(res, which, folder, speed, runtime_acc):
+def encoder_card(res, which, folder, speed, runtime_acc, gguf=None):
     r = res[which]
     c = r["config"]
     t = res["times_min"]
@@ -165,7 +165,8 @@ reference). Feature extraction with mean pooling, 1 thread, 50 test sentences on
 
 {speed_table(speed)}
 
-GGUF export of the encoders: pending (HF layout only for now).
+## GGUF export
+{encoder_gguf_text(gguf, folder)}
 
 ## Training time and command
 Wall time on the shared 2-core machine, 1 torch thread (OpenBLAS): teacher {t.get('teacher_min', 0):.1f} min,
@@ -180,11 +181,27 @@ plus `classifier.*` (language ID: tanh pooler on `[CLS]`, then linear) and `cls.
     return text
 
 
+def encoder_gguf_text(rep, folder):
+    if not rep:
+        return "Not measured (build/native/pocketformer was not available)."
+    notes = "".join(f"\n- converter note: {n}" for n in rep.get("notes", []))
+    return (f"`model-q8.gguf` (llama.cpp's `bert` layout, Q8_0 layer matrices, F16 embeddings and heads, "
+            f"the WordPiece vocab as `tokenizer.ggml.*`), written by `build/native/pocketformer convert "
+            f"demo/models/{folder} -o demo/models/{folder}/model-q8.gguf --dtype q8 --samples <{rep['samples']} "
+            f"held-out documents>`. The converter's accuracy report (converted model run as "
+            f"{rep['runtime_format']}, {rep['positions']:,} token positions): mean-pooled hidden-state cosine "
+            f"mean {rep['hidden_cosine_mean']:.6f} / min {rep['hidden_cosine_min']:.6f}, max |Δ| "
+            f"{rep['hidden_max_abs_diff']:.4f}, language-ID argmax agreement "
+            f"{100 * rep['head_argmax_agreement']:.2f}% over {rep['head_rows']} documents; "
+            f"{mb(rep['bytes_before'])} → {mb(rep['bytes_after'])}. "
+            f"`pipeline('text-classification', 'demo/models/{folder}/model-q8.gguf')` loads it.{notes}")
+
+
 def gguf_text(rep):
     if not rep:
         return "Not measured (build/native/pocketformer was not available)."
-    return (f"`build/native/pocketformer convert demo/models/tiny-lm-student -o tiny-lm-student-q8.gguf "
-            f"--dtype q8 --samples <64 held-out documents>` (not committed; `all.sh` writes it to build/work/). "
+    return (f"`model-q8.gguf`, written by `build/native/pocketformer convert demo/models/tiny-lm-student "
+            f"-o demo/models/tiny-lm-student/model-q8.gguf --dtype q8 --samples <64 held-out documents>`. "
             f"The converter's accuracy report ({rep['samples']} samples, {rep['positions']:,} positions, "
             f"converted model run as {rep['runtime_format']}): logit cosine mean {rep['logit_cosine_mean']:.6f} / "
             f"min {rep['logit_cosine_min']:.6f}, max |Δlogit| {rep['logit_max_abs_diff']:.4f}, next-token argmax agreement "
@@ -286,7 +303,7 @@ def main():
             if os.path.isdir(d):
                 with open(os.path.join(d, "README.md"), "w", encoding="utf-8") as f:
                     f.write(encoder_card(enc, which, folder, (speed or {}).get(folder),
-                                         runtime_acc.get(folder)))
+                                         runtime_acc.get(folder), load(folder + "-gguf-report.json")))
     lm = load("lm-results.json")
     if lm and os.path.isdir(os.path.join(OUT, "tiny-lm-student")):
         p = os.path.join(WORK, "lm-runtime.jsonl")

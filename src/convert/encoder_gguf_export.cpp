@@ -126,10 +126,6 @@ std::vector<uint8_t> export_encoder_gguf(const EncoderConvertSource& source,
     fail(ErrorCode::kUnsupported, "GGUF export: model_type '" + c.model_type +
                                       "' is not supported yet (supported encoders: bert, distilbert)");
   }
-  if (!c.pruned_heads.empty()) {
-    fail(ErrorCode::kUnsupported, "GGUF export: structurally pruned encoders (layers of different "
-                                  "widths) have no llama.cpp 'bert' form");
-  }
   const json cfg = json::parse(source.config_json);
   std::string architecture;
   if (cfg.contains("architectures") && cfg["architectures"].is_array() &&
@@ -179,6 +175,16 @@ std::vector<uint8_t> export_encoder_gguf(const EncoderConvertSource& source,
     w.add_string_array(p + "classifier.output_labels", labels);
   }
   w.add_string("pocketformer.encoder.model_type", c.model_type);
+  if (!c.pruned_heads.empty()) {
+    // llama.cpp's 'bert' has one head count for all layers; a structurally
+    // pruned model keeps HF's pruned_heads map (the tensor shapes carry the
+    // per-layer widths), so only this runtime reads such a file correctly.
+    w.add_string("pocketformer.encoder.pruned_heads", cfg["pruned_heads"].dump());
+    if (notes) {
+      notes->push_back("structurally pruned: per-layer head counts are in "
+                       "pocketformer.encoder.pruned_heads (llama.cpp cannot run this file)");
+    }
+  }
   w.add_string("pocketformer.head", encoder_head_kind_name(head));
   if (cfg.contains("problem_type") && cfg["problem_type"].is_string()) {
     w.add_string("pocketformer.problem_type", cfg["problem_type"].get<std::string>());

@@ -109,6 +109,16 @@ std::string config_json_of(const GgufFile& f, const std::string& model_type, Enc
   if (f.has("pocketformer.problem_type")) {
     c["problem_type"] = std::string(f.get_string("pocketformer.problem_type"));
   }
+  if (f.has("pocketformer.encoder.pruned_heads")) {
+    // Validated with the rest of the config by parse_encoder_config.
+    json pruned = json::parse(std::string(f.get_string("pocketformer.encoder.pruned_heads")), nullptr,
+                              false);
+    if (pruned.is_discarded()) {
+      fail(ErrorCode::kCorruptModel,
+           f.file_name() + ": pocketformer.encoder.pruned_heads is not JSON");
+    }
+    c["pruned_heads"] = std::move(pruned);
+  }
   return c.dump(2);
 }
 

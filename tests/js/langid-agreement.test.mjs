@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { shutdown } from '../../web/src/index.js';
-import { heldOutDocuments, measureLanguageId } from '../../scripts/train/langid_runtime.mjs';
+import {
+  agreement, encoderFiles, heldOutDocuments, measureLanguageId, predictLabels,
+} from '../../scripts/train/langid_runtime.mjs';
 import { ROOT, TESTDATA, requireWasmBuild } from './helpers.mjs';
 
 const TEST_TSV = path.join(TESTDATA, 'fortunes/langid/test.tsv');
@@ -48,5 +50,21 @@ for (const name of ['lang-id-student', 'lang-id-pruned']) {
     assert.ok(f32.accuracy >= MIN_F32_ACCURACY, `f32 accuracy ${f32.accuracy}`);
     assert.ok(int8.agreement_with_f32 >= MIN_INT8_AGREEMENT, `int8 agreement ${int8.agreement_with_f32}`);
     assert.ok(q4.agreement_with_f32 >= MIN_Q4_AGREEMENT, `4-bit agreement ${q4.agreement_with_f32}`);
+  });
+}
+
+// The committed q8 GGUF beside each folder (scripts/train/all.sh writes it with
+// `pocketformer convert --dtype q8`) must classify like the folder it came from.
+for (const name of ['lang-id-student', 'lang-id-pruned']) {
+  test(`${name}/model-q8.gguf agrees with the HF folder in int8 on ${DOCS} held-out documents`,
+       { skip: reason ?? false }, async () => {
+    requireWasmBuild();
+    const dir = path.join(ROOT, 'demo/models', name);
+    const texts = heldOutDocuments(TEST_TSV, DOCS).map((d) => d.text);
+    const fromFolder = await predictLabels(encoderFiles(dir), 'int8', texts);
+    const fromGguf = await predictLabels(path.join(dir, 'model-q8.gguf'), undefined, texts);
+    const a = agreement(fromGguf, fromFolder);
+    console.log(`${name}: GGUF q8 vs folder int8 agreement ${a}`);
+    assert.ok(a >= MIN_INT8_AGREEMENT, `agreement ${a}`);
   });
 }

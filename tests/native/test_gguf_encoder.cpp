@@ -159,7 +159,9 @@ TEST_CASE("llama.cpp's bert-bge vocab GGUF reads back as bert-base-uncased vocab
 TEST_CASE("HF encoder -> GGUF f32 -> load gives the HF hidden states and the reference bounds",
           "[gguf-encoder]") {
   const std::string name = GENERATE(as<std::string>(), "tiny-bert", "tiny-distilbert",
-                                    "tiny-bert-bf16", "tiny-distilbert-bf16");
+                                    "tiny-bert-bf16", "tiny-distilbert-bf16",
+                                    // structurally pruned: heads per layer and FFN widths differ
+                                    "tiny-bert-pruned", "tiny-distilbert-pruned");
   INFO(name);
   const pf::EncoderConvertSource src = source_of(name);
   const std::vector<uint8_t> gguf = to_gguf(src, pf::ConvertDtype::kF32);
@@ -282,6 +284,24 @@ TEST_CASE("hostile GGUF encoders fail with CORRUPT_MODEL / UNSUPPORTED", "[gguf-
     const size_t at = after_string(b, "tokenizer.ggml.model");  // u32 type, string "bert"
     std::memcpy(&b[at + 4 + 8], "gpt2", 4);
     CHECK(load_error(b) == pf::ErrorCode::kUnsupported);
+  }
+  SECTION("pruned_heads that are not JSON or disagree with the weights") {
+    const std::vector<uint8_t> pruned =
+        to_gguf(source_of("tiny-bert-pruned"), pf::ConvertDtype::kF32);
+    REQUIRE(load_error(pruned) == pf::ErrorCode::kInternal);  // loads
+    // The value: u32 type, u64 length, then {"1":[0,2],"2":[3]}.
+    const size_t text = after_string(pruned, "pocketformer.encoder.pruned_heads") + 12;
+    REQUIRE(std::string(pruned.begin() + text, pruned.begin() + text + 19) ==
+            "{\"1\":[0,2],\"2\":[3]}");
+    auto edit = [&](size_t offset, char c) {
+      auto b = pruned;
+      b[text + offset] = c;
+      return load_error(b);
+    };
+    CHECK(edit(0, '[') == pf::ErrorCode::kCorruptModel);  // not JSON
+    CHECK(edit(2, '9') == pf::ErrorCode::kCorruptModel);  // layer 9 of 3
+    CHECK(edit(8, '0') == pf::ErrorCode::kCorruptModel);  // [0,0]: 1 head pruned, weights have 2
+    CHECK(edit(8, '1') == pf::ErrorCode::kInternal);      // [0,1]: other heads, same shapes
   }
   SECTION("truncated") {
     auto b = good;
