@@ -187,7 +187,7 @@ export class ModelPicker {
 }
 
 /** Files from a drop: plain files, and the files inside dropped folders. */
-async function filesFromDrop(dataTransfer) {
+export async function filesFromDrop(dataTransfer) {
   const entries = [...(dataTransfer.items || [])]
     .map((item) => (item.webkitGetAsEntry ? item.webkitGetAsEntry() : null))
     .filter(Boolean);

@@ -98,7 +98,7 @@ std::unique_ptr<ConvertSource> ConvertSource::from_files(
   }
   fail(ErrorCode::kInvalidArgument,
        "no model found among the files: expected config.json + model.safetensors (Hugging Face "
-       "Llama/Qwen2) or a llama2.c checkpoint .bin (+ tokenizer .bin)");
+       "BERT/DistilBERT/Llama/Qwen2) or a llama2.c checkpoint .bin (+ tokenizer .bin)");
 }
 
 }  // namespace pf

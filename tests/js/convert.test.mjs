@@ -1,111 +1,114 @@
-// GGUF conversion and loading through the real wasm module
-// (dist/pocketformer-simd-mt.mjs) under Node, via its Embind API:
-// convertToGguf on a dropped llama2.c model (stories260K), the report, the
-// GGUF loaded back with TextGenerator.loadGguf reproducing llama2.c's golden
-// text, quantized conversions, and hostile inputs (coded errors).
-import { test, before } from 'node:test';
+// convertToGguf(): the converter (the `pocketformer convert` CLI's C++ code)
+// run from JS in the worker, as a page converting a dropped model would. The
+// GGUF must be the CLI's byte for byte (f32), load back through pipeline()
+// and classify / generate like the folder it came from; the accuracy report
+// must describe this conversion; bad input is an Error and the worker goes on.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
-import { DIST, ROOT, requireWasmBuild } from './helpers.mjs';
+import { convertToGguf, pipeline, shutdown } from '../../web/src/index.js';
+import { ROOT, TESTDATA, readModelFiles, requireFile, requireWasmBuild } from './helpers.mjs';
 
-const FIXTURE = path.resolve(ROOT, '../shared/fixtures/models/stories260K');
-const HAVE_FIXTURE = fs.existsSync(path.join(FIXTURE, 'stories260K.bin'));
-const SKIP = HAVE_FIXTURE ? false : `${FIXTURE} absent (see ../shared/fixtures/README.md)`;
+const CLI = path.join(ROOT, 'build/native/pocketformer');
+const SEQ_CLS = path.join(TESTDATA, 'tiny-heads/bert-seq-cls');
+const LM = path.join(ROOT, 'demo/models/tiny-lm-student');
+const STORIES = path.join(ROOT, '../shared/fixtures/models/stories260K');
+let dir;
 
-let Module;
-let files;
-let golden;
-
-before(async () => {
-  if (!HAVE_FIXTURE) return;
+before(() => {
   requireWasmBuild();
-  const { default: createPocketformer } = await import(
-    pathToFileURL(path.join(DIST, 'pocketformer-simd-mt.mjs')).href
-  );
-  Module = await createPocketformer({ numThreads: 2 });
-  files = {
-    'stories260K.bin': new Uint8Array(fs.readFileSync(path.join(FIXTURE, 'stories260K.bin'))),
-    'tok512.bin': new Uint8Array(fs.readFileSync(path.join(FIXTURE, 'tok512.bin'))),
+  requireFile(CLI, "run 'npm run build'");
+  requireFile(path.join(SEQ_CLS, 'config.json'), "run 'npm run testdata'");
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-convert-js-'));
+});
+
+after(async () => {
+  await shutdown();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function cliConvert(model, dtype) {
+  const out = path.join(dir, `${path.basename(model)}-${dtype}.gguf`);
+  execFileSync(CLI, ['convert', model, '-o', out, '--dtype', dtype], { stdio: 'pipe' });
+  return new Uint8Array(fs.readFileSync(out));
+}
+
+const TEXTS = ['the quick brown fox', 'Hello, world! This is a test.', 'numbers 1 2 3 and [MASK]'];
+
+test('an encoder folder: f32 GGUF equals the CLI\'s; q8 classifies like the folder and reports it', async () => {
+  const f32 = await convertToGguf(SEQ_CLS, { dtype: 'f32' });
+  assert.ok(Buffer.from(f32.gguf).equals(Buffer.from(cliConvert(SEQ_CLS, 'f32'))), 'f32 GGUF differs from the CLI');
+  assert.equal(f32.report.kind, 'encoder');
+
+  const progress = [];
+  const q8 = await convertToGguf(readModelFiles(SEQ_CLS), {
+    dtype: 'q8', samples: TEXTS, progress_callback: (e) => progress.push(e.status),
+  });
+  assert.ok(progress.includes('ready'));
+  assert.equal(q8.report.dtype, 'q8');
+  assert.equal(q8.report.samples, TEXTS.length);
+  assert.equal(q8.report.sample_source, 'samples file');
+  assert.equal(q8.report.head_rows, TEXTS.length);
+  assert.ok(q8.report.hidden_cosine_min > 0.99, `cosine ${q8.report.hidden_cosine_min}`);
+  assert.ok(q8.report.bytes_after < q8.report.bytes_before, 'q8 is not smaller');
+  assert.match(q8.table, /argmax agreement/);
+
+  const folder = await pipeline('text-classification', SEQ_CLS, { dtype: 'int8' });
+  const gguf = await pipeline('text-classification', new Blob([q8.gguf]));
+  const want = (await folder(TEXTS)).map((r) => r.label);
+  const got = (await gguf(TEXTS)).map((r) => r.label);
+  const agree = got.filter((l, i) => l === want[i]).length / TEXTS.length;
+  assert.ok(agree >= q8.report.head_argmax_agreement - 1e-9 || agree === 1,
+            `labels ${got} vs ${want}, report says ${q8.report.head_argmax_agreement}`);
+  await folder.dispose();
+  await gguf.dispose();
+});
+
+test('a Llama folder: f32 GGUF equals the CLI\'s; q8 generates from a Blob and reports perplexity', async () => {
+  const f32 = await convertToGguf(LM, { dtype: 'f32' });
+  assert.ok(Buffer.from(f32.gguf).equals(Buffer.from(cliConvert(LM, 'f32'))), 'f32 GGUF differs from the CLI');
+  const q8 = await convertToGguf(LM, { dtype: 'q8', samples: ['Once upon a time there was a cat.'] });
+  assert.equal(q8.report.kind, 'decoder');
+  assert.ok(Number.isFinite(q8.report.perplexity_after) && q8.report.perplexity_after > 1);
+  assert.ok(q8.report.logit_cosine_min > 0.99, `cosine ${q8.report.logit_cosine_min}`);
+
+  const a = await pipeline('text-generation', new Blob([f32.gguf]));
+  const b = await pipeline('text-generation', LM);
+  const opts = { max_new_tokens: 12, do_sample: false };
+  const [x] = await a('Once upon a time', opts);
+  const [y] = await b('Once upon a time', opts);
+  assert.equal(x.generated_text, y.generated_text);  // f32 GGUF of F16 weights: the same model
+  await a.dispose();
+  await b.dispose();
+});
+
+test('a llama2.c checkpoint + tokenizer given as files', { skip: !fs.existsSync(STORIES) && 'no ../shared fixtures' }, async () => {
+  const files = {
+    'stories260K.bin': fs.readFileSync(path.join(STORIES, 'stories260K.bin')),
+    'tok512.bin': fs.readFileSync(path.join(STORIES, 'tok512.bin')),
   };
-  golden = fs.readFileSync(path.join(FIXTURE, 'golden_check.txt'), 'utf8');
+  const r = await convertToGguf(files, { dtype: 'f32' });
+  assert.equal(r.report.kind, 'decoder');
+  const g = await pipeline('text-generation', new Blob([r.gguf]));
+  const [out] = await g('', { max_new_tokens: 8, do_sample: false });
+  assert.ok(out.generated_text.length > 0);
+  await g.dispose();
 });
 
-// Greedy from BOS, the way llama2.c's run.c prints: decode(prev, next).
-function greedyText(gen, steps) {
-  gen.start([1], { temperature: 0, maxNewTokens: steps });
-  const bytes = [];
-  let prev = 1;
-  for (let id = gen.next(); id >= 0; id = gen.next()) {
-    bytes.push(...gen.decodeTokenBytes(prev, id));
-    prev = id;
-  }
-  return new TextDecoder().decode(new Uint8Array(bytes));
-}
-
-function codeOf(fn) {
-  try {
-    fn();
-  } catch (e) {
-    return e.code;
-  }
-  assert.fail('no error thrown');
-}
-
-test('convertToGguf f32 -> loadGguf reproduces the stories260K golden text', { skip: SKIP }, () => {
-  const out = Module.convertToGguf(files, 'f32', undefined);
-  assert.ok(out.gguf instanceof Uint8Array);
-  assert.equal(new TextDecoder().decode(out.gguf.subarray(0, 4)), 'GGUF');
-  const report = JSON.parse(out.report);
-  assert.equal(report.dtype, 'f32');
-  assert.equal(report.argmax_agreement, 1);
-  assert.ok(report.logit_cosine_min > 0.999999, String(report.logit_cosine_min));
-  assert.match(out.table, /argmax agreement/);
-  const gen = Module.TextGenerator.loadGguf(out.gguf, 'f32', 0, 'f32');
-  try {
-    assert.equal(gen.hasTokenizer(), true);
-    assert.equal(gen.config().modelType, 'llama');
-    assert.equal(greedyText(gen, 200), golden);
-    assert.deepEqual([...gen.encode('Once upon a time', true)].slice(0, 1), [1]);
-  } finally {
-    gen.delete();
-  }
-});
-
-test('convertToGguf q8 / q4: smaller files, int8 / int4 runtime, report bounds', { skip: SKIP }, () => {
-  for (const [dtype, runtime, minCos] of [['q8', 'int8', 0.999], ['q4', 'int4', 0.97]]) {
-    const out = Module.convertToGguf(files, dtype, ['blk.0.*']);
-    const report = JSON.parse(out.report);
-    assert.equal(report.runtime_format, runtime);
-    assert.ok(report.bytes_after < report.bytes_before / 2, `${dtype}: ${report.bytes_after}`);
-    assert.ok(report.logit_cosine_mean >= minCos, `${dtype}: cosine ${report.logit_cosine_mean}`);
-    const gen = Module.TextGenerator.loadGguf(out.gguf, '', 0, 'f32');
-    try {
-      assert.equal(gen.config().dtype, runtime);
-      const text = greedyText(gen, 20);
-      assert.ok(text.length > 0);
-    } finally {
-      gen.delete();
-    }
-  }
-});
-
-test('hostile conversions and GGUF files fail with coded errors', { skip: SKIP }, () => {
-  assert.equal(codeOf(() => Module.convertToGguf({}, 'f32', undefined)), 'INVALID_ARGUMENT');
-  assert.equal(codeOf(() => Module.convertToGguf(files, 'q9', undefined)), 'INVALID_ARGUMENT');
-  assert.equal(
-    codeOf(() => Module.convertToGguf({ 'config.json': new TextEncoder().encode('{}') }, 'f32', undefined)),
-    'INVALID_ARGUMENT',
-  );
-  assert.equal(codeOf(() => Module.convertToGguf(files, 'f32', [3])), 'INVALID_ARGUMENT');
-  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(new Uint8Array(64), '', 0, 'f32')), 'CORRUPT_MODEL');
-  const out = Module.convertToGguf(files, 'f32', undefined);
-  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(out.gguf.subarray(0, 5000), '', 0, 'f32')), 'CORRUPT_MODEL');
-  assert.equal(codeOf(() => Module.TextGenerator.loadGguf(out.gguf, 'int3', 0, 'f32')), 'INVALID_ARGUMENT');
-  // The module is still usable after the errors.
-  const gen = Module.TextGenerator.loadGguf(out.gguf, 'f32', 16, 'f32');
-  assert.equal(gen.config().maxContext, 16);
-  gen.delete();
+test('bad input: a clear Error with a code, and the worker converts again afterwards', async () => {
+  await assert.rejects(convertToGguf(readModelFiles(SEQ_CLS), { dtype: 'q3' }),
+                       (e) => e.code === 'INVALID_ARGUMENT' && /q3/.test(e.message));
+  await assert.rejects(convertToGguf({ 'model.gguf': new Uint8Array(8) }),
+                       (e) => e.code === 'INVALID_ARGUMENT' && /GGUF already/.test(e.message));
+  const files = readModelFiles(SEQ_CLS);
+  files['model.safetensors'] = new Uint8Array(files['model.safetensors']).slice(0, 100);
+  await assert.rejects(convertToGguf(files), (e) => e.code === 'CORRUPT_MODEL');
+  const noConfig = { 'model.safetensors': readModelFiles(SEQ_CLS)['model.safetensors'] };
+  await assert.rejects(convertToGguf(noConfig), (e) => e.code === 'INVALID_ARGUMENT' && /config\.json/.test(e.message));
+  const ok = await convertToGguf(SEQ_CLS, { dtype: 'f16' });
+  assert.ok(ok.gguf.length > 0);
 });

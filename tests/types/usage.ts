@@ -3,6 +3,7 @@
 // declaration in web/src/index.d.ts fails the test.
 import {
   AutoTokenizer,
+  convertToGguf,
   PreTrainedTokenizer,
   env,
   pipeline,
@@ -61,6 +62,11 @@ async function usage(): Promise<void> {
   const rendered: string = await tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true });
   console.log(decoded, single, rendered, tokenizer instanceof PreTrainedTokenizer);
   await tokenizer.dispose();
+
+  const converted = await convertToGguf('org/model', { dtype: 'q8', samples: ['a'], keep_f16: ['blk.0.*'] });
+  const bytes: Uint8Array = converted.gguf;
+  const table: string = converted.table;
+  console.log(bytes.length, table, converted.report['dtype']);
 
   try {
     await pipeline('question-answering', 'org/qa');

@@ -502,5 +502,30 @@ export const AutoTokenizer: {
   from_pretrained(model: string | URL | ModelFiles, options?: Pick<PipelineOptions, 'progress_callback' | 'signal' | 'revision'>): Promise<PreTrainedTokenizer>;
 };
 
+export interface ConvertOptions extends Pick<PipelineOptions, 'progress_callback' | 'signal' | 'revision'> {
+  /** GGUF tensor type of the layer matrices (default 'q8' = Q8_0; 'q4' = Q4_0). */
+  dtype?: 'f32' | 'f16' | 'q8' | 'q4';
+  /** Tensor-name globs (GGUF names, e.g. 'blk.0.*') kept as F16. */
+  keep_f16?: string[];
+  /** Held-out texts for the accuracy report (default: built-in sentences). */
+  samples?: string[];
+}
+
+export interface ConvertResult {
+  /** The GGUF file; pipeline(task, new Blob([gguf])) loads it. */
+  gguf: Uint8Array;
+  /** What `pocketformer convert --report` writes: kind, dtype, sizes, cosine, argmax agreement, perplexity, speed. */
+  report: Record<string, unknown>;
+  /** The same report as a readable table. */
+  table: string;
+}
+
+/**
+ * Converts a model to one GGUF in the runtime (the `pocketformer convert` CLI's code) and reports
+ * what it cost against the original. `model`: an HF folder (BERT / DistilBERT, Llama / Qwen2) as for
+ * pipeline(), or {'model.bin', 'tokenizer.bin'} for a llama2.c checkpoint.
+ */
+export function convertToGguf(model: string | URL | ModelFiles, options?: ConvertOptions): Promise<ConvertResult>;
+
 /** Frees every model and stops the runtimes (threads, workers); lets Node exit. */
 export function shutdown(): void;

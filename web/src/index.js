@@ -25,6 +25,7 @@ import { Tensor } from './tensor.js';
 import { chatTemplateOf } from './chat-template.js';
 import { PreTrainedTokenizer } from './tokenizer.js';
 import { TOKENIZER_FILES } from './adapters/tokenizer.js';
+import { CONVERT_OPTIONAL, CONVERT_REQUIRED } from './adapters/convert.js';
 import {
   ENCODER_FILES,
   SENTENCE_TRANSFORMERS_FILES,
@@ -318,10 +319,11 @@ async function loadIntoRuntime(spec, model, options, revision, signal, adapterOp
   initPromise.catch(() => {});
   // A GGUF carries config, weights and tokenizer: it is the only file.
   const gguf = !!source.single || (source.kind === 'files' && !!source.files['model.gguf']);
+  const wanted = spec.filesFor ? spec.filesFor(source) : spec;
   const files = await loadModelFiles(source, {
     env, emit, signal,
-    required: gguf ? [] : spec.required,
-    optional: gguf ? ['model.gguf'] : spec.optional,
+    required: gguf ? [] : wanted.required,
+    optional: gguf ? ['model.gguf'] : wanted.optional,
   });
   spec.check?.(files.files, files.where);
   // Files named by the first round's files (a sharded checkpoint's shards).
@@ -396,6 +398,48 @@ export const AutoTokenizer = {
     }));
   },
 };
+
+const CONVERT_SPEC = {
+  adapter: 'convert',
+  filesFor(source) {
+    if (source.single || (source.kind === 'files' && source.files['model.gguf'])) {
+      throw new PocketformerError('INVALID_ARGUMENT', 'convertToGguf: the model is a GGUF already');
+    }
+    // A files object without config.json: a llama2.c checkpoint + tokenizer .bin pair.
+    if (source.kind === 'files' && !source.files['config.json']) {
+      return { required: [], optional: Object.keys(source.files) };
+    }
+    return { required: CONVERT_REQUIRED, optional: CONVERT_OPTIONAL };
+  },
+};
+
+/**
+ * Converts a model to one GGUF file in the runtime (the worker by default) —
+ * the code of the `pocketformer convert` CLI — and measures what it cost: the
+ * report compares the converted model with the original on held-out texts
+ * (encoders: hidden-state cosine and head argmax agreement; decoders: logit
+ * cosine, next-token agreement, perplexity), with sizes and speed.
+ * @param {string|URL|Record<string, ArrayBuffer|Uint8Array|Blob|string>} model
+ *   an HF folder (BERT / DistilBERT, Llama / Qwen2) as for pipeline(), or
+ *   {'model.bin': ..., 'tokenizer.bin': ...} for a llama2.c checkpoint
+ * @param {{dtype?: 'f32'|'f16'|'q8'|'q4', keep_f16?: string[], samples?: string[],
+ *   progress_callback?: (event: object) => void, signal?: AbortSignal, revision?: string}} [options]
+ * @returns {Promise<{gguf: Uint8Array, report: object, table: string}>}
+ */
+export async function convertToGguf(model, options = {}) {
+  options = options || {};
+  const { signal, revision = 'main' } = options;
+  const { engine, handle, name, emit } = await loadIntoRuntime(CONVERT_SPEC, model, options, revision, signal, {
+    dtype: options.dtype, keepF16: options.keep_f16, samples: options.samples,
+  });
+  try {
+    const result = await engine.call(handle, 'result', {}, { signal });
+    emit({ status: 'ready', task: 'convert', model: name });
+    return result;
+  } finally {
+    await engine.dispose(handle).catch(() => {});
+  }
+}
 
 function now() {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();

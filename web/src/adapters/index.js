@@ -8,6 +8,7 @@ import { textClassification } from './text-classification.js';
 import { tokenClassification } from './token-classification.js';
 import { zeroShotClassification } from './zero-shot-classification.js';
 import { tokenizer } from './tokenizer.js';
+import { convert } from './convert.js';
 
 /** @type {Record<string, {load: Function}>} */
 export const ADAPTERS = {
@@ -19,4 +20,5 @@ export const ADAPTERS = {
   'fill-mask': fillMask,
   'zero-shot-classification': zeroShotClassification,
   tokenizer,
+  convert,
 };
