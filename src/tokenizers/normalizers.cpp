@@ -66,6 +66,19 @@ bool starts_segment(int32_t cp) {
   return utf8proc_get_property(cp)->combining_class == 0;
 }
 
+// One code point that every normalization form leaves as it is: ASCII, or
+// a character without a decomposition mapping (canonical or compatibility)
+// that is not a Hangul syllable (decomposed algorithmically). Alone in its
+// segment, nothing can compose with it or reorder around it.
+bool unchanged_alone(std::string_view seg) {
+  if (seg.size() == 1) return true;  // ASCII (lead bytes of longer characters never stand alone)
+  uint32_t len = 0;
+  const int32_t cp = utf8::decode(seg, 0, &len);
+  if (len != seg.size()) return false;
+  if (cp >= 0xAC00 && cp <= 0xD7A3) return false;
+  return utf8proc_get_property(cp)->decomp_seqindex == UINT16_MAX;
+}
+
 bool is_cased(int32_t cp) {
   const auto c = utf8proc_category(cp);
   return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT;
@@ -311,15 +324,24 @@ void unicode_normalize(UnicodeForm form, NormalizedString* s) {
     }
   }
   if (ascii) return;  // ASCII is invariant under every normalization form
-  const std::string whole = utf8proc_normalize(s->text, form);
   // Normalize segment by segment (a starter plus the marks after it) so each
   // output character keeps the span of the segment it came from.
   NormalizedString out;
-  out.text.reserve(whole.size());
+  out.text.reserve(s->text.size());
+  out.align.reserve(s->text.size());
   size_t seg_begin = 0;
+  // Whether every segment so far was one code point that no form changes.
+  bool all_unchanged = true;
   auto flush = [&](size_t seg_end) {
     if (seg_end == seg_begin) return;
     std::string_view seg(s->text.data() + seg_begin, seg_end - seg_begin);
+    if (unchanged_alone(seg)) {  // most text: skip utf8proc and its allocations
+      out.text.append(seg);
+      out.align.insert(out.align.end(), s->align.begin() + seg_begin, s->align.begin() + seg_end);
+      seg_begin = seg_end;
+      return;
+    }
+    all_unchanged = false;
     std::string normalized = utf8proc_normalize(seg, form);
     if (normalized == seg) {
       out.text.append(seg);
@@ -336,6 +358,15 @@ void unicode_normalize(UnicodeForm form, NormalizedString* s) {
     pos += len;
   }
   flush(s->text.size());
+  // Decomposition only reorders runs of marks, and a text of lone unchanged
+  // code points has none between segments; composition (NFC / NFKC) can
+  // still join two starters (Kannada U+0CC6 U+0CC2), so check it there.
+  const bool decomposing = form == UnicodeForm::kNFD || form == UnicodeForm::kNFKD;
+  if (decomposing && all_unchanged) {
+    *s = std::move(out);
+    return;
+  }
+  const std::string whole = utf8proc_normalize(s->text, form);
   if (out.text != whole) {
     // A composition crossed a segment boundary: keep the exact text and
     // give every byte the whole string's span.
