@@ -96,6 +96,7 @@ bool is_number(int32_t cp) {
 }
 
 bool is_mark(int32_t cp) {
+  if (cp < 0x300) return false;  // the first combining marks start at U+0300
   const auto c = cat(cp);
   return c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME;
 }
@@ -112,6 +113,16 @@ bool is_whitespace(int32_t cp) {
 }
 
 bool is_punctuation(int32_t cp) {
+  if (cp < 0x80) {  // ASCII's P* characters; $ + < = > ^ ` | ~ are symbols (S*)
+    switch (cp) {
+      case '!': case '"': case '#': case '%': case '&': case '\'': case '(': case ')': case '*':
+      case ',': case '-': case '.': case '/': case ':': case ';': case '?': case '@': case '[':
+      case '\\': case ']': case '_': case '{': case '}':
+        return true;
+      default:
+        return false;
+    }
+  }
   const auto c = cat(cp);
   return c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO;
 }
@@ -128,6 +139,7 @@ bool is_bert_punctuation(int32_t cp) {
 
 bool is_control(int32_t cp) {
   if (cp == '\t' || cp == '\n' || cp == '\r') return false;
+  if (cp < 0x80) return cp < 0x20 || cp == 0x7F;  // ASCII's Cc; it has no Cf/Cn/Co/Cs
   switch (cat(cp)) {
     case UTF8PROC_CATEGORY_CC:
     case UTF8PROC_CATEGORY_CF:

@@ -35,7 +35,7 @@ std::unique_ptr<WordPieceModel> WordPieceModel::from_json(const json& model) {
   for (size_t id = 0; id < m->id_to_token_.size(); ++id) {
     if (has[id]) {
       m->vocab_[m->id_to_token_[id]] = (int32_t)id;
-      m->max_token_bytes_ = std::max(m->max_token_bytes_, m->id_to_token_[id].size());
+      m->trie_.insert(m->id_to_token_[id], (int32_t)id);
     }
   }
   m->unk_token_ = json_string_or(model, "unk_token", "[UNK]", "WordPiece model");
@@ -43,6 +43,7 @@ std::unique_ptr<WordPieceModel> WordPieceModel::from_json(const json& model) {
   const int64_t max_chars = json_int(model, "max_input_chars_per_word", 100, "WordPiece model");
   if (max_chars < 0) fail(ErrorCode::kCorruptModel, "tokenizer.json: WordPiece model: negative max_input_chars_per_word");
   m->max_chars_ = (size_t)max_chars;
+  m->continuation_node_ = m->trie_.walk(VocabTrie::kRoot, m->prefix_);
   m->unk_id_ = m->token_to_id(m->unk_token_);
   if (m->unk_id_ < 0) {
     fail(ErrorCode::kCorruptModel, "tokenizer.json: WordPiece model: unk_token '" + m->unk_token_ + "' is not in the vocab");
@@ -92,28 +93,26 @@ void WordPieceModel::tokenize(std::string_view word, std::vector<ModelToken>* ou
     return;
   }
   const size_t first = out->size();
-  std::string candidate;
+  // Code point ends, so a piece never splits a character.
+  std::vector<char> is_end(word.size() + 1, 0);
+  for (uint32_t b : bounds) is_end[b] = 1;
   size_t start = 0;
   while (start < chars) {
-    int32_t found = -1;
-    size_t end = chars;
-    // No vocab entry is longer than max_token_bytes_, so longer candidates
-    // are skipped without a lookup.
-    while (end > start && bounds[end] - bounds[start] + (start > 0 ? prefix_.size() : 0) > max_token_bytes_) --end;
-    for (; end > start; --end) {
-      candidate.clear();
-      if (start > 0) candidate += prefix_;
-      candidate.append(word.substr(bounds[start], bounds[end] - bounds[start]));
-      found = token_to_id(candidate);
-      if (found >= 0) break;
-    }
-    if (found < 0) {
+    // The longest vocab entry (prefixed after the first piece) starting
+    // here: the greedy longest match of BERT's WordPiece in one trie walk.
+    const int32_t node = start == 0 ? VocabTrie::kRoot : continuation_node_;
+    const VocabTrie::Match m =
+        node < 0 ? VocabTrie::Match{} : trie_.longest_prefix(node, word.substr(bounds[start]), [&](size_t bytes) {
+                      return is_end[bounds[start] + bytes] != 0;
+                    });
+    if (m.id < 0) {
       out->resize(first);
       out->push_back({unk_id_, 0, (uint32_t)word.size()});
       return;
     }
-    out->push_back({found, bounds[start], bounds[end]});
-    start = end;
+    const uint32_t end_byte = bounds[start] + (uint32_t)m.bytes;
+    out->push_back({m.id, bounds[start], end_byte});
+    while (bounds[start] < end_byte) ++start;
   }
 }
 

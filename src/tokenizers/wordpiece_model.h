@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tokenizers/model.h"
+#include "tokenizers/vocab_trie.h"
 
 namespace pf {
 
@@ -29,11 +30,14 @@ class WordPieceModel : public TokenizerModel {
  private:
   // Keys view the strings in id_to_token_ (filled once, never resized).
   std::unordered_map<std::string_view, int32_t> vocab_;
+  // The same entries for the longest-match search; continuation pieces
+  // start at the node the prefix ("##") leads to (-1: none has it).
+  VocabTrie trie_;
+  int32_t continuation_node_ = -1;
   std::vector<std::string> id_to_token_;
   std::string unk_token_ = "[UNK]", prefix_ = "##";
   int32_t unk_id_ = -1;
   size_t max_chars_ = 100;
-  size_t max_token_bytes_ = 0;  // longest vocab entry: bounds the longest-match search
 };
 
 }  // namespace pf
