@@ -2,10 +2,12 @@
 // onnxruntime-web (wasm backend, in Node) against the float64 PyTorch
 // reference stored next to them (check.json): max abs error over the tokens
 // the mask keeps, and the cosine of the whole hidden-state tensor. Exits 1
-// when f32 is off by more than 1e-3 or int8's cosine is below 0.95, so a
-// broken export cannot be benchmarked unnoticed (per-tensor int8 weights with
-// uint8 dynamic activations measured 0.977 on the MiniLM shape's random
-// weights: quantization error, not a broken graph, which gives ~0).
+// when f32 is off by more than 1e-3 or int8's cosine is below 0.9, so a
+// broken export cannot be benchmarked unnoticed. (Per-tensor int8 weights
+// with uint8 dynamic activations measured 0.977 (MiniLM shape) and 0.934
+// (BERT-base shape) on these random N(0, 0.2^2) weights, whose attention
+// logits are large enough that small errors move the softmax a lot; a
+// miswired graph gives ~0.)
 //   node scripts/bench/check-onnx-encoder.mjs [DIR ...]   (default build/bench/encoder/*)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +27,7 @@ let failed = false;
 for (const dir of dirs) {
   const ref = JSON.parse(fs.readFileSync(path.join(dir, 'check.json'), 'utf8'));
   const [B, S, H] = ref.dims;
-  for (const [file, limit] of [['model.onnx', { maxAbs: 1e-3 }], ['model_int8.onnx', { cosine: 0.95 }]]) {
+  for (const [file, limit] of [['model.onnx', { maxAbs: 1e-3 }], ['model_int8.onnx', { cosine: 0.9 }]]) {
     const session = await ort.InferenceSession.create(fs.readFileSync(path.join(dir, file)));
     const out = await session.run({ input_ids: int64(ref.input_ids), attention_mask: int64(ref.attention_mask),
                                     token_type_ids: int64(ref.token_type_ids) });

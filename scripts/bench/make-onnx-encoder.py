@@ -3,7 +3,7 @@
 benchmark (scripts/bench/browser/encoder.bench.mjs: pocketformer vs
 onnxruntime-web).
 
-    /usr/bin/python3 scripts/bench/make-onnx-encoder.py [--out build/bench/encoder] [--only minilm|bert-base]
+    /usr/bin/python3 scripts/bench/make-onnx-encoder.py [--out build/bench/encoder] [--only minilm|bert-base] [--force]
 
 For each shape, OUT/NAME/ receives:
   config.json, model.safetensors, vocab.txt ...  tests/reference/make_tiny_bert.py
@@ -159,10 +159,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "build/bench/encoder"))
     ap.add_argument("--only", choices=sorted(SHAPES))
+    ap.add_argument("--force", action="store_true", help="redo shapes whose model_int8.onnx exists")
     a = ap.parse_args()
     torch.manual_seed(0)
     for shape in [a.only] if a.only else SHAPES:
         out = os.path.join(a.out, shape)
+        if not a.force and os.path.exists(os.path.join(out, "model_int8.onnx")):
+            print("%s: up to date (--force redoes it)" % out)
+            continue
         make_hf(out, shape)
         src = export_onnx(out)
         quantize_dynamic_int8(src, os.path.join(out, "model_int8.onnx"))
