@@ -22,6 +22,11 @@ const MODELS = [
   { id: 'MiniLM-L6', dir: `${DIR}/minilm`, shapes: [[1, 16], [1, 128], [1, 256], [32, 128]] },
   { id: 'BERT-base', dir: `${DIR}/bert-base`, shapes: [[1, 128]] },
 ].filter((m) => !process.env.BENCH_MODELS || process.env.BENCH_MODELS.split(',').includes(m.id));
+// BENCH_SHAPES=1x128,32x128 keeps only those batch x seq cells (BENCH_MODELS and
+// BENCH_THREADS=2 likewise narrow the run, e.g. to re-measure the goal cell).
+for (const m of MODELS) {
+  if (process.env.BENCH_SHAPES) m.shapes = m.shapes.filter(([b, s]) => process.env.BENCH_SHAPES.split(',').includes(`${b}x${s}`));
+}
 const DTYPES = [
   { dtype: 'f32', onnx: 'model.onnx' },
   { dtype: 'int8', onnx: 'model_int8.onnx' },
