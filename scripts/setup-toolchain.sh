@@ -44,6 +44,9 @@ readonly RECIPE_EMSCRIPTEN=1 RECIPE_BINARYEN=1 RECIPE_XNNPACK=1 RECIPE_NATIVE_CP
 
 APT_PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev cmake ninja-build chromium python3-torch
               python3-numpy python3-sentencepiece catch2 nlohmann-json3-dev libutf8proc-dev xz-utils dpkg-dev patch patchelf
+              # the encoder benchmark's ONNX export (scripts/bench/make-onnx-encoder.py); bookworm has no
+              # python3-onnxruntime, so that script writes quantize_dynamic's int8 graph itself
+              python3-onnx
               # text of the self-trained demo models and of their held-out agreement test
               fortunes fortunes-min fortunes-de fortunes-it fortunes-es fortunes-pl fortunes-cs fortunes-ru)
 
