@@ -19,7 +19,9 @@ json split(const char* regex) {
 }
 
 json sequence(std::initializer_list<json> steps) {
-  return {{"type", "Sequence"}, {"pretokenizers", json::array(steps)}};
+  json list = json::array();
+  for (const json& s : steps) list.push_back(s);
+  return {{"type", "Sequence"}, {"pretokenizers", list}};
 }
 
 // Llama 3 (meta-llama/Meta-Llama-3-8B tokenizer.json, tiktoken's cl100k).
