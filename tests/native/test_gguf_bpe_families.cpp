@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "convert/gguf_bpe_export.h"
 #include "core/error.h"
 #include "formats/gguf.h"
 #include "formats/gguf_writer.h"
@@ -66,7 +67,28 @@ TEST_CASE("GGUF byte-level BPE per tokenizer.ggml.pre equals @huggingface/tokeni
   }
   const json tj = json::parse(pf_test::read_text(dir + "/tokenizer.json"));
   const json meta = json::parse(pf_test::read_text(dir + "/cases.json"));
-  const auto bytes = gguf_from_tokenizer_json(tj, meta);
+  // Written as llama.cpp's converter writes it, or by our converter's
+  // exporter (which must find the pre name from the pipeline itself; no
+  // tokenizer.json uses llama.cpp's "default").
+  const bool exporter = GENERATE(false, true);
+  INFO((exporter ? "GGUF from pf::write_byte_level_bpe_vocab" : "GGUF written as convert_hf_to_gguf.py does"));
+  std::vector<uint8_t> bytes;
+  if (exporter) {
+    const std::string text = pf_test::read_text(dir + "/tokenizer.json");
+    CHECK(pf::gguf_bpe_pre_name_for(text) == (pre == "default" ? "" : pre));
+    pf::GgufWriter w;
+    std::string why;
+    const bool ok = pf::write_byte_level_bpe_vocab(w, text, (int64_t)tj["model"]["vocab"].size() + 3, -1, -1, &why);
+    if (pre == "default") {
+      CHECK_FALSE(ok);
+      CHECK_THAT(why, Catch::Contains("pre_tokenizer"));
+      return;
+    }
+    REQUIRE(ok);
+    bytes = w.finish();
+  } else {
+    bytes = gguf_from_tokenizer_json(tj, meta);
+  }
   const pf::GgufFile file = pf::GgufFile::parse(bytes.data(), bytes.size());
   CHECK(pf::gguf_add_bos(file) == meta["add_bos"].get<bool>());
   const auto tok = pf::text_tokenizer_from_gguf(file);
@@ -90,7 +112,7 @@ TEST_CASE("GGUF byte-level BPE per tokenizer.ggml.pre equals @huggingface/tokeni
     ++n;
     tokens += got.size();
   }
-  WARN("GGUF pre '" << pre << "': " << n << " strings, " << tokens << " ids identical to @huggingface/tokenizers");
+  WARN("GGUF pre '" << pre << "'" << (exporter ? " (our exporter)" : "") << ": " << n << " strings, " << tokens << " ids identical to @huggingface/tokenizers");
   CHECK(n >= 5000);
 }
 
