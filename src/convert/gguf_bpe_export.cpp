@@ -13,13 +13,14 @@ namespace {
 using nlohmann::json;
 
 // tokenizer.json with its defaults spelled out, so a file that omits
-// use_regex (older GPT-2 files) compares equal to the table's pipeline.
+// use_regex (older GPT-2 files) compares equal to the table's pipeline;
+// ByteLevel's trim_offsets is dropped (files differ there; ids do not).
 json canonical(const json& j) {
   if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) return j;
   const std::string type = j["type"];
   if (type == "ByteLevel") {
     return {{"type", type}, {"add_prefix_space", j.value("add_prefix_space", true)},
-            {"trim_offsets", j.value("trim_offsets", true)}, {"use_regex", j.value("use_regex", true)}};
+            {"use_regex", j.value("use_regex", true)}};  // trim_offsets: offsets only, not ids
   }
   if (type == "Split") {
     return {{"type", type}, {"pattern", j.value("pattern", json())}, {"behavior", j.value("behavior", json())},
