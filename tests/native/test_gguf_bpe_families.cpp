@@ -60,7 +60,7 @@ TEST_CASE("GGUF byte-level BPE per tokenizer.ggml.pre equals @huggingface/tokeni
   const std::string dir = pf_test::testdata_dir() + "/gguf-bpe/" + pre;
   if (!pf_test::file_exists(dir + "/cases.json")) {
     // The generator skips (and says so) only when the GPT-2 fixtures are absent.
-    INFO(dir << " is missing: run bash scripts/make-testdata.sh");
+    INFO(dir << " is missing: run npm install, then bash scripts/make-testdata.sh");
     REQUIRE_FALSE(pf_test::file_exists(pf_test::fixtures_dir() + "/tokenizers/gpt2/encoder.json"));
     WARN("skipped: " << dir << " absent (../shared fixtures absent)");
     return;
