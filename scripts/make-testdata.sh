@@ -17,6 +17,17 @@ if [[ -d /usr/share/games/fortunes/de && ! -f "$OUT/fortunes/langid/test.tsv" ]]
 elif [[ ! -d /usr/share/games/fortunes/de ]]; then
   echo "note: Debian's fortunes packages are missing; the language-ID agreement test will skip" >&2
 fi
+# GGUF byte-level BPE vocabularies per tokenizer.ggml.pre family: tokenizer.json
+# files in each family's style (GPT-2's vocab from the fixtures) and the ids
+# @huggingface/tokenizers gives on 5,000 strings each (~1 min, own stamp).
+bpe_hash=$(cat tests/reference/make_gguf_bpe_cases.mjs tests/js/tokenizer-cases.mjs | sha256sum | cut -c1-16)
+if [[ ! -d node_modules/@huggingface/tokenizers ]]; then
+  echo "note: node_modules/@huggingface/tokenizers missing (run npm install): GGUF BPE family cases not written" >&2
+elif [[ ! -f "$OUT/gguf-bpe/.stamp" || "$(cat "$OUT/gguf-bpe/.stamp")" != "$bpe_hash" ]]; then
+  rm -rf "$OUT/gguf-bpe"
+  node tests/reference/make_gguf_bpe_cases.mjs --fixtures "${POCKETFORMER_FIXTURES:-../shared/fixtures}" --out "$OUT/gguf-bpe"
+  mkdir -p "$OUT/gguf-bpe" && echo "$bpe_hash" > "$OUT/gguf-bpe/.stamp"
+fi
 hash=$(cat tests/reference/*.py scripts/make-testdata.sh | sha256sum | cut -c1-16)
 if [[ -f "$OUT/.stamp" && "$(cat "$OUT/.stamp")" == "$hash" ]]; then
   echo "testdata up to date ($OUT)" >&2

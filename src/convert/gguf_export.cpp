@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "convert/gguf_bpe_export.h"
 #include "core/error.h"
 #include "formats/gguf_writer.h"
 #include "models/gguf_decoder_weights.h"
@@ -209,11 +210,19 @@ std::vector<uint8_t> export_decoder_gguf(const ConvertSource& source, const Conv
   if (const SentencePieceTokenizer* tok = source.tokenizer()) {
     write_vocab(w, *tok, c);
   } else {
-    if (c.bos_token_id >= 0) w.add_u32("tokenizer.ggml.bos_token_id", (uint32_t)c.bos_token_id);
-    if (!c.eos_token_ids.empty()) {
-      w.add_u32("tokenizer.ggml.eos_token_id", (uint32_t)c.eos_token_ids[0]);
+    // A byte-level BPE tokenizer.json (GPT-2, Llama 3, Qwen2, SmolLM, ...)
+    // becomes a "gpt2" vocab with its tokenizer.ggml.pre name.
+    std::string why = "no tokenizer.json";
+    const int64_t eos0 = c.eos_token_ids.empty() ? -1 : c.eos_token_ids[0];
+    if (source.tokenizer_json().empty() ||
+        !write_byte_level_bpe_vocab(w, source.tokenizer_json(), c.vocab_size, c.bos_token_id, eos0, &why)) {
+      if (c.bos_token_id >= 0) w.add_u32("tokenizer.ggml.bos_token_id", (uint32_t)c.bos_token_id);
+      if (eos0 >= 0) w.add_u32("tokenizer.ggml.eos_token_id", (uint32_t)eos0);
+      if (notes) {
+        notes->push_back("no SentencePiece or byte-level BPE vocab in the source (" + why +
+                         "): the GGUF has no tokenizer.ggml.* vocab");
+      }
     }
-    if (notes) notes->push_back("no SentencePiece vocab in the source: the GGUF has no tokenizer.ggml.* vocab");
   }
   if (!source.tokenizer_json().empty()) {
     w.add_string("tokenizer.huggingface.json", source.tokenizer_json());

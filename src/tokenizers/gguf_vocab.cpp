@@ -6,14 +6,44 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "tokenizers/gguf_bpe_pre.h"
 
 namespace pf {
 
 bool gguf_has_tokenizer(const GgufFile& file) { return file.has("tokenizer.ggml.model"); }
 
+namespace {
+
+std::string bpe_pre_name(const GgufFile& f) {
+  return f.has("tokenizer.ggml.pre") ? std::string(f.get_string("tokenizer.ggml.pre")) : "gpt-2";
+}
+
+// llama.cpp's defaults: SentencePiece adds BOS; byte-level BPE only for the
+// pre-tokenizers whose models do (Llama 3). An unknown pre-tokenizer says no
+// here; building the tokenizer reports it.
+bool add_bos_default(const GgufFile& f) {
+  if (f.get_string("tokenizer.ggml.model") != "gpt2") return true;
+  for (const std::string& n : supported_gguf_bpe_pre_names()) {
+    if (n == bpe_pre_name(f)) return byte_level_bpe_pipeline(n, f.file_name()).add_bos;
+  }
+  return false;
+}
+
+int64_t special_id(const GgufFile& f, const char* key, size_t n) {
+  if (!f.has(key)) return -1;
+  const int64_t id = f.get_i64(key);
+  if (id < 0 || id >= (int64_t)n) {
+    fail(ErrorCode::kCorruptModel, f.file_name() + ": " + key + " = " + std::to_string(id) +
+                                       " is outside the " + std::to_string(n) + "-token vocab");
+  }
+  return id;
+}
+
+}  // namespace
+
 bool gguf_add_bos(const GgufFile& file) {
-  const bool gpt2 = file.has("tokenizer.ggml.model") && file.get_string("tokenizer.ggml.model") == "gpt2";
-  return file.get_bool_or("tokenizer.ggml.add_bos_token", !gpt2);
+  if (!file.has("tokenizer.ggml.model")) return file.get_bool_or("tokenizer.ggml.add_bos_token", true);
+  return file.get_bool_or("tokenizer.ggml.add_bos_token", add_bos_default(file));
 }
 
 SentencePieceTokenizer tokenizer_from_gguf(const GgufFile& f) {
@@ -79,14 +109,9 @@ Tokenizer byte_level_bpe_from_gguf(const GgufFile& f) {
     fail(ErrorCode::kUnsupported, f.file_name() + ": tokenizer.ggml.model '" + model +
                                       "' is not a byte-level BPE vocab");
   }
-  // The pre-tokenizer names the split regex; only GPT-2's own is built here.
-  const std::string pre =
-      f.has("tokenizer.ggml.pre") ? std::string(f.get_string("tokenizer.ggml.pre")) : "gpt-2";
-  if (pre != "gpt-2") {
-    fail(ErrorCode::kUnsupported, f.file_name() + ": tokenizer.ggml.pre '" + pre +
-                                      "' is not supported (supported: gpt-2); pass token ids or "
-                                      "use the model's tokenizer.json");
-  }
+  // The pre-tokenizer names the split (and for Qwen2 the normalizer): built
+  // as that family's tokenizer.json pipeline. Absent means GPT-2's own.
+  const ByteLevelBpePipeline pipeline = byte_level_bpe_pipeline(bpe_pre_name(f), f.file_name());
   const auto& tokens = f.get_string_array("tokenizer.ggml.tokens");
   const size_t n = tokens.size();
   if (n == 0) fail(ErrorCode::kCorruptModel, f.file_name() + ": tokenizer.ggml.tokens is empty");
@@ -115,18 +140,45 @@ Tokenizer byte_level_bpe_from_gguf(const GgufFile& f) {
   if (f.has("tokenizer.ggml.merges")) {
     for (std::string_view m : f.get_string_array("tokenizer.ggml.merges")) merges.push_back(m);
   }
-  const json byte_level = {{"type", "ByteLevel"}, {"add_prefix_space", false},
-                           {"trim_offsets", true}, {"use_regex", true}};
+  // add_bos_token / add_eos_token as the post-processor HF uses for them
+  // (Llama 3: TemplateProcessing "<|begin_of_text|> $A"), so encode with
+  // special tokens adds what llama.cpp adds.
+  json post = nullptr;
+  const int64_t bos = special_id(f, "tokenizer.ggml.bos_token_id", n);
+  const int64_t eos = special_id(f, "tokenizer.ggml.eos_token_id", n);
+  const bool add_bos = gguf_add_bos(f) && bos >= 0;
+  const bool add_eos = f.get_bool_or("tokenizer.ggml.add_eos_token", false) && eos >= 0;
+  if (add_bos || add_eos) {
+    json specials = json::object();
+    auto piece = [&](int64_t id, int type_id) {
+      const std::string t(tokens[(size_t)id]);
+      specials[t] = {{"id", t}, {"ids", {id}}, {"tokens", {t}}};
+      return json{{"SpecialToken", {{"id", t}, {"type_id", type_id}}}};
+    };
+    json single = json::array(), pair = json::array();
+    for (int type_id = 0; type_id < 2; ++type_id) {
+      json& seq = type_id == 0 ? single : pair;
+      if (add_bos) seq.push_back(piece(bos, type_id));
+      seq.push_back({{"Sequence", {{"id", type_id == 0 ? "A" : "B"}, {"type_id", type_id}}}});
+      if (add_eos) seq.push_back(piece(eos, type_id));
+    }
+    pair.insert(pair.begin(), single.begin(), single.end());
+    post = {{"type", "TemplateProcessing"}, {"single", single}, {"pair", pair},
+            {"special_tokens", specials}};
+  }
+  const json decoder = {{"type", "ByteLevel"}, {"add_prefix_space", false},
+                        {"trim_offsets", true}, {"use_regex", true}};
   const json root = {
       {"version", "1.0"},
       {"added_tokens", added},
-      {"normalizer", nullptr},
-      {"pre_tokenizer", byte_level},
-      {"post_processor", nullptr},
-      {"decoder", byte_level},
+      {"normalizer", pipeline.normalizer},
+      {"pre_tokenizer", pipeline.pre_tokenizer},
+      {"post_processor", post},
+      {"decoder", decoder},
       {"model", {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", nullptr},
                  {"continuing_subword_prefix", ""}, {"end_of_word_suffix", ""},
-                 {"fuse_unk", false}, {"byte_fallback", false}, {"vocab", vocab},
+                 {"fuse_unk", false}, {"byte_fallback", false},
+                 {"ignore_merges", pipeline.ignore_merges}, {"vocab", vocab},
                  {"merges", merges}}}};
   try {
     return Tokenizer::from_json(root.dump());
