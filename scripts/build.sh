@@ -4,6 +4,8 @@
 #   asan    build/native-asan  the same under ASan + UBSan
 #   wasm    build/wasm-*       the JS modules into dist/, and the Catch2
 #                              tests compiled to wasm (run under node)
+#   wasm-simd build/wasm-simd-mt only: the default module and its tests, for
+#                              quicker edit-build-measure loops
 # The toolchain comes from scripts/setup-toolchain.sh (run it first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,7 +72,8 @@ for t in "${targets[@]}"; do
     native) build_native ;;
     asan) build_asan ;;
     wasm) build_wasm ;;
+    wasm-simd) build_wasm_variant simd ON ON ;;
     all) build_native; build_asan; build_wasm ;;
-    *) echo "unknown target '$t' (native|asan|wasm|all)" >&2; exit 2 ;;
+    *) echo "unknown target '$t' (native|asan|wasm|wasm-simd|all)" >&2; exit 2 ;;
   esac
 done
