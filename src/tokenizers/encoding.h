@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -35,12 +36,16 @@ struct Encoding {
     attention_mask.push_back(1);
     sequence_ids.push_back(sequence_id);
   }
+  // Appends other's tokens (not its overflowing windows), one bulk copy
+  // per field; the rvalue form moves the token strings.
   void append(const Encoding& other) {
-    for (size_t i = 0; i < other.size(); ++i) {
-      push(other.ids[i], other.tokens[i], other.offsets[i], other.type_ids[i],
-           other.special_tokens_mask[i], other.sequence_ids[i]);
-      attention_mask.back() = other.attention_mask[i];
-    }
+    append_fields(other);
+    tokens.insert(tokens.end(), other.tokens.begin(), other.tokens.end());
+  }
+  void append(Encoding&& other) {
+    append_fields(other);
+    tokens.insert(tokens.end(), std::make_move_iterator(other.tokens.begin()),
+                  std::make_move_iterator(other.tokens.end()));
   }
   // Tokens [begin, end) (no overflowing).
   Encoding slice(size_t begin, size_t end) const {
@@ -50,6 +55,15 @@ struct Encoding {
       out.attention_mask.back() = attention_mask[i];
     }
     return out;
+  }
+  void append_fields(const Encoding& other) {
+    ids.insert(ids.end(), other.ids.begin(), other.ids.end());
+    offsets.insert(offsets.end(), other.offsets.begin(), other.offsets.end());
+    type_ids.insert(type_ids.end(), other.type_ids.begin(), other.type_ids.end());
+    special_tokens_mask.insert(special_tokens_mask.end(), other.special_tokens_mask.begin(),
+                               other.special_tokens_mask.end());
+    attention_mask.insert(attention_mask.end(), other.attention_mask.begin(), other.attention_mask.end());
+    sequence_ids.insert(sequence_ids.end(), other.sequence_ids.begin(), other.sequence_ids.end());
   }
   void truncate(size_t n) {
     if (n >= size()) return;

@@ -13,6 +13,12 @@ NormalizedString NormalizedString::from_original(std::string_view original, uint
   s.text.reserve(end - begin);
   s.align.reserve(end - begin);
   for (uint32_t pos = begin; pos < end;) {
+    if ((unsigned char)original[pos] < 0x80) {  // most text: one byte, one character
+      s.text.push_back(original[pos]);
+      s.align.push_back({pos, pos + 1});
+      ++pos;
+      continue;
+    }
     uint32_t len = 0;
     const int32_t cp = utf8::decode(original.substr(0, end), pos, &len);
     if (cp == 0xFFFD && len == 1) {

@@ -33,6 +33,8 @@ void map_chars(NormalizedString* s, Fn fn) {
   *s = std::move(out);
 }
 
+}  // namespace
+
 std::string utf8proc_normalize(std::string_view text, UnicodeForm form) {
   int options = UTF8PROC_STABLE;
   switch (form) {
@@ -79,6 +81,8 @@ bool unchanged_alone(std::string_view seg) {
   return utf8proc_get_property(cp)->decomp_seqindex == UINT16_MAX;
 }
 
+namespace {
+
 bool is_cased(int32_t cp) {
   const auto c = utf8proc_category(cp);
   return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT;
@@ -102,48 +106,6 @@ bool is_case_ignorable(int32_t cp) {
   }
 }
 
-class BertNormalizer : public Normalizer {
- public:
-  explicit BertNormalizer(const json& j) {
-    clean_text_ = json_bool(j, "clean_text", true, "BertNormalizer");
-    chinese_ = json_bool(j, "handle_chinese_chars", true, "BertNormalizer");
-    lowercase_ = json_bool(j, "lowercase", true, "BertNormalizer");
-    const json* sa = json_find(j, "strip_accents");
-    strip_accents_ = (sa && !sa->is_null()) ? json_bool(j, "strip_accents", false, "BertNormalizer")
-                                            : lowercase_;
-  }
-  void normalize(NormalizedString* s) const override {
-    if (clean_text_ || chinese_) {
-      map_chars(s, [&](int32_t cp, Span span, NormalizedString* out) {
-        if (clean_text_) {
-          if (cp == 0 || cp == 0xFFFD || utf8::is_control(cp)) return;
-          if (cp == '\t' || cp == '\n' || cp == '\r' || utf8::is_whitespace(cp)) {
-            out->push_char(' ', span);
-            return;
-          }
-        }
-        if (chinese_ && utf8::is_cjk(cp)) {
-          out->push_char(' ', span);
-          out->push_char(cp, span);
-          out->push_char(' ', span);
-          return;
-        }
-        out->push_char(cp, span);
-      });
-    }
-    if (strip_accents_) {
-      unicode_normalize(UnicodeForm::kNFD, s);
-      map_chars(s, [](int32_t cp, Span span, NormalizedString* out) {
-        if (utf8proc_category(cp) != UTF8PROC_CATEGORY_MN) out->push_char(cp, span);
-      });
-    }
-    if (lowercase_) full_lowercase(s);
-  }
-
- private:
-  bool clean_text_, chinese_, lowercase_, strip_accents_;
-};
-
 class UnicodeNormalizer : public Normalizer {
  public:
   explicit UnicodeNormalizer(UnicodeForm form) : form_(form) {}
@@ -160,11 +122,7 @@ class LowercaseNormalizer : public Normalizer {
 
 class StripAccentsNormalizer : public Normalizer {
  public:
-  void normalize(NormalizedString* s) const override {
-    map_chars(s, [](int32_t cp, Span span, NormalizedString* out) {
-      if (utf8proc_category(cp) != UTF8PROC_CATEGORY_MN) out->push_char(cp, span);
-    });
-  }
+  void normalize(NormalizedString* s) const override { strip_marks(s); }
 };
 
 class StripNormalizer : public Normalizer {
@@ -377,6 +335,12 @@ void unicode_normalize(UnicodeForm form, NormalizedString* s) {
   *s = std::move(out);
 }
 
+void strip_marks(NormalizedString* s) {
+  map_chars(s, [](int32_t cp, Span span, NormalizedString* out) {
+    if (utf8proc_category(cp) != UTF8PROC_CATEGORY_MN) out->push_char(cp, span);
+  });
+}
+
 void full_lowercase(NormalizedString* s) {
   const std::string& t = s->text;
   NormalizedString out;
@@ -426,7 +390,7 @@ void full_lowercase(NormalizedString* s) {
 std::unique_ptr<Normalizer> make_normalizer(const json& j) {
   if (j.is_null()) return nullptr;
   const std::string type = json_type(j, "normalizer");
-  if (type == "BertNormalizer") return std::make_unique<BertNormalizer>(j);
+  if (type == "BertNormalizer") return make_bert_normalizer(j);
   if (type == "NFC") return std::make_unique<UnicodeNormalizer>(UnicodeForm::kNFC);
   if (type == "NFD") return std::make_unique<UnicodeNormalizer>(UnicodeForm::kNFD);
   if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(UnicodeForm::kNFKC);

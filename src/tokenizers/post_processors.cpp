@@ -83,7 +83,7 @@ class BertProcessor : public PostProcessor {
     Encoding out;
     out.push(cls_.id, cls_.token, {0, 0}, 0, 1, -1);
     for (auto& t : first.type_ids) t = 0;
-    out.append(first);
+    out.append(std::move(first));
     out.push(sep_.id, sep_.token, {0, 0}, 0, 1, -1);
     if (pair) {
       for (auto& t : pair->type_ids) t = 1;
@@ -115,7 +115,7 @@ class RobertaProcessor : public PostProcessor {
     Encoding out;
     out.push(cls_.id, cls_.token, {0, 0}, 0, 1, -1);
     for (auto& t : first.type_ids) t = 0;
-    out.append(first);
+    out.append(std::move(first));
     out.push(sep_.id, sep_.token, {0, 0}, 0, 1, -1);
     if (pair) {
       out.push(sep_.id, sep_.token, {0, 0}, 0, 1, -1);
@@ -154,7 +154,10 @@ class TemplateProcessor : public PostProcessor {
         Encoding* src = p.sequence == 0 ? &first : pair;
         if (!src) continue;
         for (auto& t : src->type_ids) t = p.type_id;
-        out.append(*src);
+        // first is ours to move from where the template uses it once; the
+        // caller may reuse *pair (one kept part with several windows).
+        if (src == &first && uses_first_once(pair ? pair_ : single_)) out.append(std::move(first));
+        else out.append(*src);
       }
     }
     return out;
@@ -167,6 +170,11 @@ class TemplateProcessor : public PostProcessor {
     std::vector<int32_t> ids;
     std::vector<std::string> tokens;
   };
+  static bool uses_first_once(const std::vector<Piece>& pieces) {
+    size_t n = 0;
+    for (const Piece& p : pieces) n += p.sequence == 0;
+    return n == 1;
+  }
   static std::vector<Piece> parse_template(const json& list, const json& specials, const char* which) {
     const std::string ctx = std::string("TemplateProcessing.") + which;
     if (!list.is_array()) fail(ErrorCode::kCorruptModel, "tokenizer.json: " + ctx + " is not a list");

@@ -1,6 +1,7 @@
 #include "tokenizers/pre_tokenizers.h"
 
 #include <algorithm>
+#include <array>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -54,6 +55,36 @@ class BertPreTokenizer : public PreTokenizer {
       split_piece(w, char_matches(w.text, utf8::is_bert_punctuation), SplitBehavior::kIsolated, false, &out);
     }
     *pieces = std::move(out);
+  }
+  // The same pieces: whitespace removed, each punctuation character alone.
+  bool split_ranges(std::string_view text, std::vector<Span>* ranges) const override {
+    static const std::array<uint8_t, 128> ascii = [] {  // 1 whitespace, 2 punctuation
+      std::array<uint8_t, 128> t{};
+      for (int32_t c = 0; c < 128; ++c) t[(size_t)c] = utf8::is_whitespace(c) ? 1 : utf8::is_bert_punctuation(c) ? 2 : 0;
+      return t;
+    }();
+    ranges->clear();
+    uint32_t word = 0;  // start of the current word
+    const uint32_t n = (uint32_t)text.size();
+    for (uint32_t pos = 0; pos < n;) {
+      const auto c = (unsigned char)text[pos];
+      uint32_t len = 1;
+      uint8_t kind;
+      if (c < 0x80) {
+        kind = ascii[c];
+      } else {
+        const int32_t cp = utf8::decode(text, pos, &len);
+        kind = utf8::is_whitespace(cp) ? 1 : utf8::is_bert_punctuation(cp) ? 2 : 0;
+      }
+      if (kind != 0) {
+        if (pos > word) ranges->push_back({word, pos});
+        if (kind == 2) ranges->push_back({pos, pos + len});
+        word = pos + len;
+      }
+      pos += len;
+    }
+    if (n > word) ranges->push_back({word, n});
+    return true;
   }
 };
 

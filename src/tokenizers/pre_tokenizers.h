@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 #include <nlohmann/json_fwd.hpp>
 #include <vector>
 
@@ -17,6 +18,14 @@ class PreTokenizer {
   virtual ~PreTokenizer() = default;
   // Replaces *pieces by their sub-pieces (empty pieces are dropped).
   virtual void pre_tokenize(std::vector<NormalizedString>* pieces) const = 0;
+  // For pre-tokenizers that only cut text (never rewrite it): the pieces of
+  // text as sorted, non-empty byte ranges, with no copies. False (nothing
+  // written) when this one needs pre_tokenize.
+  virtual bool split_ranges(std::string_view text, std::vector<Span>* ranges) const {
+    (void)text;
+    (void)ranges;
+    return false;
+  }
 };
 
 std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config);

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "tokenizers/bpe.h"
 #include "tokenizers/decoders.h"
+#include "tokenizers/encode_words.h"
 #include "tokenizers/json_util.h"
 #include "tokenizers/normalized_string.h"
 #include "tokenizers/normalizers.h"
@@ -241,11 +242,11 @@ Tokenizer Tokenizer::from_bpe_files(const std::string& vocab_json, const std::st
   return from_json(root.dump());
 }
 
-void Tokenizer::split_added(const NormalizedString& s, bool normalized_tokens,
+void Tokenizer::split_added(NormalizedString&& s, bool normalized_tokens,
                             std::vector<Section>* out) const {
   const Matcher& m = normalized_tokens ? normalized_matcher_ : raw_matcher_;
   if (m.empty) {
-    out->push_back({s, -1});
+    out->push_back({std::move(s), -1});
     return;
   }
   const std::string& text = s.text;
@@ -295,17 +296,19 @@ void Tokenizer::split_added(const NormalizedString& s, bool normalized_tokens,
     out->push_back({s.slice(begin, end), (int64_t)hit->second});
     emitted = pos = end;
   }
-  if (emitted < text.size()) out->push_back({s.slice(emitted, text.size()), -1});
+  if (emitted == 0) {
+    if (!text.empty()) out->push_back({std::move(s), -1});
+  } else if (emitted < text.size()) {
+    out->push_back({s.slice(emitted, text.size()), -1});
+  }
 }
 
 Encoding Tokenizer::encode_sequence(std::string_view text, int32_t seq) const {
   Encoding e;
   if (text.size() > 0xFFFFFFF0u) fail(ErrorCode::kInvalidArgument, "text longer than 4 GB");
-  const NormalizedString original = NormalizedString::from_original(text, 0, (uint32_t)text.size());
   std::vector<Section> raw, normalized;
-  std::vector<NormalizedString> pieces;
-  std::vector<ModelToken> tokens;
-  split_added(original, false, &raw);
+  EncodeScratch scratch;
+  split_added(NormalizedString::from_original(text, 0, (uint32_t)text.size()), false, &raw);
   auto push_added = [&](const Section& s) {
     const AddedToken& t = added_[(size_t)s.added];
     e.push(t.id, t.content, s.text.original_span(0, s.text.text.size()), seq, 0, seq);
@@ -317,23 +320,14 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t seq) const {
     }
     if (normalizer_) normalizer_->normalize(&r.text);
     normalized.clear();
-    split_added(r.text, true, &normalized);
+    split_added(std::move(r.text), true, &normalized);
     for (Section& n : normalized) {
       if (n.added >= 0) {
         push_added(n);
         continue;
       }
       if (n.text.empty()) continue;
-      pieces.clear();
-      pieces.push_back(std::move(n.text));
-      if (pre_tokenizer_) pre_tokenizer_->pre_tokenize(&pieces);
-      for (const NormalizedString& p : pieces) {
-        tokens.clear();
-        model_->tokenize(p.text, &tokens);
-        for (const ModelToken& t : tokens) {
-          e.push(t.id, model_->id_to_token(t.id), p.original_span(t.begin, t.end), seq, 0, seq);
-        }
-      }
+      encode_words(std::move(n.text), pre_tokenizer_.get(), *model_, seq, &scratch, &e);
     }
   }
   return e;

@@ -96,7 +96,8 @@ class Tokenizer {
   Tokenizer();
   struct Section;
   Encoding encode_sequence(std::string_view text, int32_t sequence_id) const;
-  void split_added(const struct NormalizedString& s, bool normalized_tokens,
+  // s is moved into *out when no added token occurs in it.
+  void split_added(struct NormalizedString&& s, bool normalized_tokens,
                    std::vector<Section>* out) const;
   void pad(Encoding* e, size_t length, const EncodeOptions& options) const;
   Encoding finish(Encoding a, Encoding* b, const EncodeOptions& options) const;

@@ -79,6 +79,12 @@ const std::string& WordPieceModel::id_to_token(int32_t id) const {
 
 void WordPieceModel::tokenize(std::string_view word, std::vector<ModelToken>* out) const {
   if (word.empty()) return;
+  bool ascii = true;
+  for (char c : word) ascii &= (unsigned char)c < 0x80;
+  if (ascii) {
+    tokenize_ascii(word, out);
+    return;
+  }
   std::vector<uint32_t> bounds;  // code point starts, then the end
   for (size_t pos = 0; pos < word.size();) {
     uint32_t len = 0;
@@ -113,6 +119,27 @@ void WordPieceModel::tokenize(std::string_view word, std::vector<ModelToken>* ou
     const uint32_t end_byte = bounds[start] + (uint32_t)m.bytes;
     out->push_back({m.id, bounds[start], end_byte});
     while (bounds[start] < end_byte) ++start;
+  }
+}
+
+// tokenize() where every byte is a character: no character table needed.
+void WordPieceModel::tokenize_ascii(std::string_view word, std::vector<ModelToken>* out) const {
+  if (word.size() > max_chars_) {
+    out->push_back({unk_id_, 0, (uint32_t)word.size()});
+    return;
+  }
+  const size_t first = out->size();
+  for (size_t start = 0; start < word.size();) {
+    const int32_t node = start == 0 ? VocabTrie::kRoot : continuation_node_;
+    const VocabTrie::Match m =
+        node < 0 ? VocabTrie::Match{} : trie_.longest_prefix(node, word.substr(start), [](size_t) { return true; });
+    if (m.id < 0) {
+      out->resize(first);
+      out->push_back({unk_id_, 0, (uint32_t)word.size()});
+      return;
+    }
+    out->push_back({m.id, (uint32_t)start, (uint32_t)(start + m.bytes)});
+    start += m.bytes;
   }
 }
 

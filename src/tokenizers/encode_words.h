@@ -1,0 +1,28 @@
+// The per-token inner loop of Tokenizer::encode: one normalized section
+// (no added tokens in it) -> pre-tokenizer pieces -> model tokens appended
+// to an Encoding with their offsets into the original string. Kept apart
+// from tokenizer.cpp so it builds for speed (CMakeLists PF_SPEED_SOURCES).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "tokenizers/encoding.h"
+#include "tokenizers/model.h"
+#include "tokenizers/normalized_string.h"
+#include "tokenizers/pre_tokenizers.h"
+
+namespace pf {
+
+// Buffers reused across sections of one encode call.
+struct EncodeScratch {
+  std::vector<NormalizedString> pieces;
+  std::vector<Span> ranges;
+  std::vector<ModelToken> tokens;
+};
+
+// pre may be null (the whole section is one piece); s may be consumed.
+void encode_words(NormalizedString&& s, const PreTokenizer* pre, const TokenizerModel& model,
+                  int32_t seq, EncodeScratch* scratch, Encoding* e);
+
+}  // namespace pf
