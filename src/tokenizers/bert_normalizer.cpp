@@ -124,19 +124,18 @@ class BertNormalizer : public Normalizer {
           copy = false;
         }
       }
-      if (copy && chinese_ && utf8::is_cjk(cp)) {
-        text[w] = ' ';
-        align[w++] = span;
+      if (copy) {
+        const bool spaced = chinese_ && utf8::is_cjk(cp);
+        if (spaced) {
+          text[w] = ' ';
+          align[w++] = span;
+        }
         for (uint32_t k = 0; k < len; ++k) {
           text[w] = in[pos + k];
           align[w++] = span;
         }
-        text[w] = ' ';
-        align[w++] = span;
-        non_ascii = true;
-      } else if (copy) {
-        for (uint32_t k = 0; k < len; ++k) {
-          text[w] = in[pos + k];
+        if (spaced) {
+          text[w] = ' ';
           align[w++] = span;
         }
         non_ascii = true;

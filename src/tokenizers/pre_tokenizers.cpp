@@ -46,17 +46,17 @@ SplitBehavior parse_behavior(const json& j, const std::string& ctx, SplitBehavio
 
 class BertPreTokenizer : public PreTokenizer {
  public:
+  // Whitespace removed, each punctuation character alone: split_ranges'
+  // cuts, as pieces.
   void pre_tokenize(std::vector<NormalizedString>* pieces) const override {
-    std::vector<NormalizedString> words, out;
+    std::vector<NormalizedString> out;
+    std::vector<Span> ranges;
     for (const auto& p : *pieces) {
-      split_piece(p, char_matches(p.text, utf8::is_whitespace), SplitBehavior::kRemoved, false, &words);
-    }
-    for (const auto& w : words) {
-      split_piece(w, char_matches(w.text, utf8::is_bert_punctuation), SplitBehavior::kIsolated, false, &out);
+      split_ranges(p.text, &ranges);
+      for (const Span& r : ranges) out.push_back(p.slice(r.begin, r.end));
     }
     *pieces = std::move(out);
   }
-  // The same pieces: whitespace removed, each punctuation character alone.
   bool split_ranges(std::string_view text, std::vector<Span>* ranges) const override {
     static const std::array<uint8_t, 128> ascii = [] {  // 1 whitespace, 2 punctuation
       std::array<uint8_t, 128> t{};

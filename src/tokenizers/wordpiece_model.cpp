@@ -81,58 +81,33 @@ void WordPieceModel::tokenize(std::string_view word, std::vector<ModelToken>* ou
   if (word.empty()) return;
   bool ascii = true;
   for (char c : word) ascii &= (unsigned char)c < 0x80;
-  if (ascii) {
-    tokenize_ascii(word, out);
-    return;
+  // Where each code point ends, so a piece never splits a character; ASCII
+  // words (most text) need no table: every byte is a character.
+  std::vector<char> is_end;
+  size_t chars = word.size();
+  if (!ascii) {
+    is_end.assign(word.size() + 1, 0);
+    chars = 0;
+    for (size_t pos = 0; pos < word.size(); ++chars) {
+      uint32_t len = 0;
+      utf8::decode(word, pos, &len);
+      pos += len;
+      is_end[pos] = 1;
+    }
   }
-  std::vector<uint32_t> bounds;  // code point starts, then the end
-  for (size_t pos = 0; pos < word.size();) {
-    uint32_t len = 0;
-    utf8::decode(word, pos, &len);
-    bounds.push_back((uint32_t)pos);
-    pos += len;
-  }
-  bounds.push_back((uint32_t)word.size());
-  const size_t chars = bounds.size() - 1;
   if (chars > max_chars_) {
     out->push_back({unk_id_, 0, (uint32_t)word.size()});
     return;
   }
   const size_t first = out->size();
-  // Code point ends, so a piece never splits a character.
-  std::vector<char> is_end(word.size() + 1, 0);
-  for (uint32_t b : bounds) is_end[b] = 1;
-  size_t start = 0;
-  while (start < chars) {
+  for (size_t start = 0; start < word.size();) {
     // The longest vocab entry (prefixed after the first piece) starting
     // here: the greedy longest match of BERT's WordPiece in one trie walk.
     const int32_t node = start == 0 ? VocabTrie::kRoot : continuation_node_;
     const VocabTrie::Match m =
-        node < 0 ? VocabTrie::Match{} : trie_.longest_prefix(node, word.substr(bounds[start]), [&](size_t bytes) {
-                      return is_end[bounds[start] + bytes] != 0;
+        node < 0 ? VocabTrie::Match{} : trie_.longest_prefix(node, word.substr(start), [&](size_t bytes) {
+                      return ascii || is_end[start + bytes] != 0;
                     });
-    if (m.id < 0) {
-      out->resize(first);
-      out->push_back({unk_id_, 0, (uint32_t)word.size()});
-      return;
-    }
-    const uint32_t end_byte = bounds[start] + (uint32_t)m.bytes;
-    out->push_back({m.id, bounds[start], end_byte});
-    while (bounds[start] < end_byte) ++start;
-  }
-}
-
-// tokenize() where every byte is a character: no character table needed.
-void WordPieceModel::tokenize_ascii(std::string_view word, std::vector<ModelToken>* out) const {
-  if (word.size() > max_chars_) {
-    out->push_back({unk_id_, 0, (uint32_t)word.size()});
-    return;
-  }
-  const size_t first = out->size();
-  for (size_t start = 0; start < word.size();) {
-    const int32_t node = start == 0 ? VocabTrie::kRoot : continuation_node_;
-    const VocabTrie::Match m =
-        node < 0 ? VocabTrie::Match{} : trie_.longest_prefix(node, word.substr(start), [](size_t) { return true; });
     if (m.id < 0) {
       out->resize(first);
       out->push_back({unk_id_, 0, (uint32_t)word.size()});

@@ -28,8 +28,6 @@ class WordPieceModel : public TokenizerModel {
   const std::string& continuing_subword_prefix() const { return prefix_; }
 
  private:
-  void tokenize_ascii(std::string_view word, std::vector<ModelToken>* out) const;
-
   // Keys view the strings in id_to_token_ (filled once, never resized).
   std::unordered_map<std::string_view, int32_t> vocab_;
   // The same entries for the longest-match search; continuation pieces
