@@ -138,6 +138,7 @@ val encoding_to_js(const pf::Encoding& e, const std::string& text, const std::st
   out.set("attentionMask", typed_array(e.attention_mask));
   out.set("specialTokensMask", typed_array(e.special_tokens_mask));
   out.set("sequenceIds", typed_array(e.sequence_ids));
+  out.set("wordIds", typed_array(e.word_ids));
   out.set("offsets", typed_array(offsets));
   if (!e.overflowing.empty()) {
     val windows = val::array();

@@ -22,7 +22,9 @@ struct EncodeScratch {
 };
 
 // pre may be null (the whole section is one piece); s may be consumed.
+// *next_word is the word id of the first piece and is advanced past each
+// non-empty piece (tokenizers drops empty splits before numbering words).
 void encode_words(NormalizedString&& s, const PreTokenizer* pre, const TokenizerModel& model,
-                  int32_t seq, EncodeScratch* scratch, Encoding* e);
+                  int32_t seq, int32_t* next_word, EncodeScratch* scratch, Encoding* e);
 
 }  // namespace pf

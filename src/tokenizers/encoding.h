@@ -21,13 +21,17 @@ struct Encoding {
   std::vector<int32_t> special_tokens_mask;  // 1 for tokens added by post-processing
   std::vector<int32_t> attention_mask;       // 0 for padding
   std::vector<int32_t> sequence_ids;         // 0 / 1 for the first / second text, -1 otherwise
+  // Which pre-tokenizer piece ("word") of its own sequence the token came
+  // from, counted from 0 per sequence as tokenizers' Encoding::word_ids
+  // (an added token is a word of its own); -1 for special tokens and padding.
+  std::vector<int32_t> word_ids;
   // The other windows when truncation was asked to return overflowing tokens
   // (EncodeOptions::return_overflowing), each post-processed and padded.
   std::vector<Encoding> overflowing;
 
   size_t size() const { return ids.size(); }
   void push(int32_t id, std::string token, Span offset, int32_t type_id, int32_t special,
-            int32_t sequence_id) {
+            int32_t sequence_id, int32_t word = -1) {
     ids.push_back(id);
     tokens.push_back(std::move(token));
     offsets.push_back(offset);
@@ -35,6 +39,7 @@ struct Encoding {
     special_tokens_mask.push_back(special);
     attention_mask.push_back(1);
     sequence_ids.push_back(sequence_id);
+    word_ids.push_back(word);
   }
   // Appends other's tokens (not its overflowing windows), one bulk copy
   // per field; the rvalue form moves the token strings.
@@ -51,7 +56,7 @@ struct Encoding {
   Encoding slice(size_t begin, size_t end) const {
     Encoding out;
     for (size_t i = begin; i < end && i < size(); ++i) {
-      out.push(ids[i], tokens[i], offsets[i], type_ids[i], special_tokens_mask[i], sequence_ids[i]);
+      out.push(ids[i], tokens[i], offsets[i], type_ids[i], special_tokens_mask[i], sequence_ids[i], word_ids[i]);
       out.attention_mask.back() = attention_mask[i];
     }
     return out;
@@ -64,6 +69,7 @@ struct Encoding {
                                other.special_tokens_mask.end());
     attention_mask.insert(attention_mask.end(), other.attention_mask.begin(), other.attention_mask.end());
     sequence_ids.insert(sequence_ids.end(), other.sequence_ids.begin(), other.sequence_ids.end());
+    word_ids.insert(word_ids.end(), other.word_ids.begin(), other.word_ids.end());
   }
   void truncate(size_t n) {
     if (n >= size()) return;
@@ -74,6 +80,7 @@ struct Encoding {
     special_tokens_mask.resize(n);
     attention_mask.resize(n);
     sequence_ids.resize(n);
+    word_ids.resize(n);
   }
 };
 

@@ -38,8 +38,10 @@ struct CharSet {
       case Item::kSpace: m = utf8::is_whitespace(cp); break;
       case Item::kWord: {
         const auto c = utf8proc_category(cp);
-        m = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) ||
-            c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_PC;
+        // Rust regex's \w (which tokenizers uses): letters, marks, Nd, Pc,
+        // letter numbers (Alphabetic) and the joiners ZWNJ / ZWJ (Join_Control).
+        m = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) || c == UTF8PROC_CATEGORY_ND ||
+            c == UTF8PROC_CATEGORY_PC || c == UTF8PROC_CATEGORY_NL || cp == 0x200C || cp == 0x200D;
         break;
       }
     }

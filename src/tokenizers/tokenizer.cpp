@@ -308,10 +308,11 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t seq) const {
   if (text.size() > 0xFFFFFFF0u) fail(ErrorCode::kInvalidArgument, "text longer than 4 GB");
   std::vector<Section> raw, normalized;
   EncodeScratch scratch;
+  int32_t next_word = 0;
   split_added(NormalizedString::from_original(text, 0, (uint32_t)text.size()), false, &raw);
   auto push_added = [&](const Section& s) {
     const AddedToken& t = added_[(size_t)s.added];
-    e.push(t.id, t.content, s.text.original_span(0, s.text.text.size()), seq, 0, seq);
+    e.push(t.id, t.content, s.text.original_span(0, s.text.text.size()), seq, 0, seq, next_word++);
   };
   for (Section& r : raw) {
     if (r.added >= 0) {
@@ -327,7 +328,7 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t seq) const {
         continue;
       }
       if (n.text.empty()) continue;
-      encode_words(std::move(n.text), pre_tokenizer_.get(), *model_, seq, &scratch, &e);
+      encode_words(std::move(n.text), pre_tokenizer_.get(), *model_, seq, &next_word, &scratch, &e);
     }
   }
   return e;

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -126,4 +127,19 @@ export function listBadModels() {
         expect: fs.readFileSync(path.join(dir, 'expect.txt'), 'utf8').trim().toLowerCase(),
       };
     });
+}
+
+// The Rust library: the 'tokenizers' package if installed, else one in the
+// folder PF_RUST_TOKENIZERS names (a folder whose node_modules has it).
+export function loadRustTokenizers() {
+  const places = [import.meta.url];
+  if (process.env.PF_RUST_TOKENIZERS) places.push(pathToFileURL(path.join(process.env.PF_RUST_TOKENIZERS, 'x.js')).href);
+  for (const from of places) {
+    try {
+      return createRequire(from)('tokenizers').Tokenizer;
+    } catch {
+      // next place
+    }
+  }
+  return null;
 }

@@ -15,31 +15,15 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-import { DIST, TESTDATA, requireWasmBuild } from './helpers.mjs';
+import { DIST, TESTDATA, loadRustTokenizers, requireWasmBuild } from './helpers.mjs';
 import { escapeString, makeCases } from './tokenizer-cases.mjs';
 
 const N = Number(process.env.PF_TOKENIZER_CASES ?? 5000);
 const DIR = path.join(TESTDATA, 'tokenizers');
 let Module;
 let RustTokenizer = null;
-
-// The Rust library: the 'tokenizers' package if installed, else one in the
-// folder PF_RUST_TOKENIZERS names (a folder whose node_modules has it).
-function loadRustTokenizers() {
-  const places = [import.meta.url];
-  if (process.env.PF_RUST_TOKENIZERS) places.push(pathToFileURL(path.join(process.env.PF_RUST_TOKENIZERS, 'x.js')).href);
-  for (const from of places) {
-    try {
-      return createRequire(from)('tokenizers').Tokenizer;
-    } catch {
-      // next place
-    }
-  }
-  return null;
-}
 
 before(async () => {
   requireWasmBuild();

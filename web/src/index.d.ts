@@ -439,6 +439,10 @@ export interface TokenizerCallOptions {
   return_tensor?: boolean;
   /** Also return offset_mapping: [start, end] UTF-16 indices into each text per token. */
   return_offsets_mapping?: boolean;
+  /** Also return word_ids: per token, the index of the pre-tokenizer word it came from within its own text
+   *  (counted from 0 for each text of a pair), null for special tokens and padding; as Python
+   *  transformers' BatchEncoding.word_ids(). */
+  return_word_ids?: boolean;
   signal?: AbortSignal;
 }
 
@@ -448,6 +452,7 @@ export interface TokenizerOutput {
   attention_mask: Tensor | number[][];
   token_type_ids?: Tensor | number[][];
   offset_mapping?: [number, number][][];
+  word_ids?: (number | null)[][];
   /** With return_overflowing_tokens: the text index of each row. */
   overflow_to_sample_mapping?: number[];
 }

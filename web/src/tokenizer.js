@@ -75,10 +75,11 @@ export class PreTrainedTokenizer extends Pipeline {
   /**
    * tokenizer(texts, {text_pair, add_special_tokens, padding, truncation,
    * max_length, stride, return_overflowing_tokens, return_tensor,
-   * return_offsets_mapping}) ->
+   * return_offsets_mapping, return_word_ids}) ->
    * {input_ids, attention_mask, token_type_ids} as int64 [batch, length] Tensors
    * (number[][] with return_tensor: false; plus offset_mapping: [start, end]
-   * UTF-16 pairs per text when asked).
+   * UTF-16 pairs per text, and word_ids as Python's BatchEncoding.word_ids(),
+   * when asked).
    */
   _call(text, options = {}) {
     let texts;
@@ -95,7 +96,8 @@ export class PreTrainedTokenizer extends Pipeline {
       return Promise.reject(e);
     }
     const {
-      signal, text_pair: _pair, return_offsets_mapping: offsets, return_token_type_ids, return_tensor = true, ...rest
+      signal, text_pair: _pair, return_offsets_mapping: offsets, return_word_ids: wordIds, return_token_type_ids,
+      return_tensor = true, ...rest
     } = options;
     return this._run('encodeBatch', { texts, pairs, options: rest }, signal).then((encodings) => {
       // With return_overflowing_tokens every window is a row of its own, and
@@ -118,6 +120,7 @@ export class PreTrainedTokenizer extends Pipeline {
         out.offset_mapping = rows.map((r) =>
           Array.from({ length: r.ids.length }, (_, k) => [r.offsets[2 * k], r.offsets[2 * k + 1]]));
       }
+      if (wordIds) out.word_ids = rows.map((r) => Array.from(r.wordIds, (w) => (w < 0 ? null : w)));
       return out;
     });
   }
