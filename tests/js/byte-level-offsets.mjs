@@ -1,6 +1,6 @@
 // Where each token of a byte-level BPE tokenizer (GPT-2 family) lies in
 // the text, derived from the reference tokenizer's token strings alone: the
-// independent side of our offset and word-id checks.
+// independent side of the equivalence test's offset checks.
 
 // GPT-2's byte <-> char table, rebuilt here independently of the C++ one.
 export const BYTE_OF_CHAR = (() => {

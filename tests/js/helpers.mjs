@@ -23,6 +23,13 @@ export function requireWasmBuild() {
   requireFile(path.join(DIST, 'pocketformer-simd-mt.wasm'), "run 'npm run build' (bash scripts/build.sh wasm)");
 }
 
+/** The default wasm module (SIMD, threads build) loaded in this thread with one thread. */
+export async function loadWasmModule() {
+  requireWasmBuild();
+  const { default: createPocketformer } = await import(pathToFileURL(path.join(DIST, 'pocketformer-simd-mt.mjs')).href);
+  return createPocketformer({ numThreads: 1 });
+}
+
 export function requireTestdata() {
   requireFile(path.join(TINY, 'reference.json'), "run 'npm run testdata' (bash scripts/make-testdata.sh)");
 }

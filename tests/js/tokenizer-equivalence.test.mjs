@@ -8,10 +8,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 
-import { DIST, TESTDATA, requireFile, requireWasmBuild } from './helpers.mjs';
+import { TESTDATA, requireFile, loadWasmModule } from './helpers.mjs';
 import { escapeString, makeCases } from './tokenizer-cases.mjs';
 import { expectedByteLevelOffsets } from './byte-level-offsets.mjs';
 
@@ -20,10 +19,8 @@ const DIR = path.join(TESTDATA, 'tokenizers');
 let Module;
 
 before(async () => {
-  requireWasmBuild();
+  Module = await loadWasmModule();
   requireFile(path.join(DIR, 'llama3-style', 'tokenizer.json'), "run 'npm run testdata' (bash scripts/make-testdata.sh)");
-  const { default: createPocketformer } = await import(pathToFileURL(path.join(DIST, 'pocketformer-simd-mt.mjs')).href);
-  Module = await createPocketformer({ numThreads: 1 });
 });
 
 // What BertNormalizer does to a word: drop NUL / U+FFFD / control and format

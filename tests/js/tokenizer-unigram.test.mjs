@@ -15,9 +15,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
-import { DIST, TESTDATA, loadRustTokenizers, requireWasmBuild } from './helpers.mjs';
+import { TESTDATA, loadRustTokenizers, loadWasmModule } from './helpers.mjs';
 import { escapeString, makeCases } from './tokenizer-cases.mjs';
 
 const N = Number(process.env.PF_TOKENIZER_CASES ?? 5000);
@@ -26,10 +25,8 @@ let Module;
 let RustTokenizer = null;
 
 before(async () => {
-  requireWasmBuild();
   RustTokenizer = loadRustTokenizers();
-  const { default: createPocketformer } = await import(pathToFileURL(path.join(DIST, 'pocketformer-simd-mt.mjs')).href);
-  Module = await createPocketformer({ numThreads: 1 });
+  Module = await loadWasmModule();
 });
 
 // UTF-16 index -> code point index (the Rust binding's offsets count chars).

@@ -9,10 +9,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { AutoTokenizer, env, shutdown } from '../../web/src/index.js';
-import { DIST, TESTDATA, loadRustTokenizers, requireWasmBuild } from './helpers.mjs';
+import { TESTDATA, loadRustTokenizers, loadWasmModule } from './helpers.mjs';
 import { escapeString, makeCases } from './tokenizer-cases.mjs';
 
 const N = Number(process.env.PF_TOKENIZER_CASES ?? 2000);
@@ -21,10 +20,8 @@ let Module;
 let RustTokenizer = null;
 
 before(async () => {
-  requireWasmBuild();
   RustTokenizer = loadRustTokenizers();
-  const { default: createPocketformer } = await import(pathToFileURL(path.join(DIST, 'pocketformer-simd-mt.mjs')).href);
-  Module = await createPocketformer({ numThreads: 1 });
+  Module = await loadWasmModule();
 });
 
 after(() => shutdown());
