@@ -47,6 +47,8 @@ APT_PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev cmake ninja-build chrom
               # the encoder benchmark's ONNX export (scripts/bench/make-onnx-encoder.py); bookworm has no
               # python3-onnxruntime, so that script writes quantize_dynamic's int8 graph itself
               python3-onnx
+              # the Unicode Character Database: Alphabetic ranges utf8proc lacks (scripts/unicode/)
+              unicode-data
               # text of the self-trained demo models and of their held-out agreement test
               fortunes fortunes-min fortunes-de fortunes-it fortunes-es fortunes-pl fortunes-cs fortunes-ru)
 

@@ -79,7 +79,7 @@ class BertNormalizer : public Normalizer {
     }
     if (strip_accents_) {
       unicode_normalize(UnicodeForm::kNFD, s);
-      strip_marks(s);
+      strip_nonspacing_marks(s);
     }
     if (lowercase_) full_lowercase(s);
   }

@@ -337,6 +337,12 @@ void unicode_normalize(UnicodeForm form, NormalizedString* s) {
 
 void strip_marks(NormalizedString* s) {
   map_chars(s, [](int32_t cp, Span span, NormalizedString* out) {
+    if (!utf8::is_mark(cp)) out->push_char(cp, span);
+  });
+}
+
+void strip_nonspacing_marks(NormalizedString* s) {
+  map_chars(s, [](int32_t cp, Span span, NormalizedString* out) {
     if (utf8proc_category(cp) != UTF8PROC_CATEGORY_MN) out->push_char(cp, span);
   });
 }

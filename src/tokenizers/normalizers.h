@@ -26,8 +26,10 @@ std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& config);
 enum class UnicodeForm { kNFC, kNFD, kNFKC, kNFKD };
 void unicode_normalize(UnicodeForm form, NormalizedString* s);
 void full_lowercase(NormalizedString* s);
-// Drops nonspacing marks (\p{Mn}): StripAccents.
+// Drops every mark (\p{M}: Mn, Mc, Me), as Hugging Face's StripAccents does.
 void strip_marks(NormalizedString* s);
+// Drops nonspacing marks (\p{Mn}) only, as BertNormalizer's strip_accents does.
+void strip_nonspacing_marks(NormalizedString* s);
 
 // Pieces of the Unicode forms shared with the fused BertNormalizer pass
 // (bert_normalizer.cpp), so both give the same text and alignment.

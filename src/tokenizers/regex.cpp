@@ -17,6 +17,19 @@ namespace {
        "tokenizer.json: regex '" + std::string(pattern) + "': " + what);
 }
 
+// Alphabetic code points that no letter/mark/Nl category covers (circled and
+// squared Latin letters), generated from the UCD: see CMakeLists.txt.
+constexpr int32_t kAlphabeticBeyondLetters[][2] = {
+#include "alphabetic_beyond_letters.inc"
+};
+
+bool is_alphabetic_symbol(int32_t cp) {
+  for (const auto& r : kAlphabeticBeyondLetters) {
+    if (cp >= r[0] && cp <= r[1]) return true;
+  }
+  return false;
+}
+
 // A set of code points: ranges, utf8proc category bits, White_Space, each
 // possibly negated, OR-ed together; then optionally negated as a whole.
 struct CharSet {
@@ -38,10 +51,12 @@ struct CharSet {
       case Item::kSpace: m = utf8::is_whitespace(cp); break;
       case Item::kWord: {
         const auto c = utf8proc_category(cp);
-        // Rust regex's \w (which tokenizers uses): letters, marks, Nd, Pc,
-        // letter numbers (Alphabetic) and the joiners ZWNJ / ZWJ (Join_Control).
+        // Rust regex's \w (which tokenizers uses): Alphabetic (letters, Nl,
+        // Other_Alphabetic symbols), marks, Nd, Pc and the joiners ZWNJ / ZWJ
+        // (Join_Control).
         m = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) || c == UTF8PROC_CATEGORY_ND ||
-            c == UTF8PROC_CATEGORY_PC || c == UTF8PROC_CATEGORY_NL || cp == 0x200C || cp == 0x200D;
+            c == UTF8PROC_CATEGORY_PC || c == UTF8PROC_CATEGORY_NL || cp == 0x200C || cp == 0x200D ||
+            (c == UTF8PROC_CATEGORY_SO && is_alphabetic_symbol(cp));
         break;
       }
     }
