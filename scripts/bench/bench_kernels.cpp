@@ -79,12 +79,13 @@ const char* format_name(Format f) {
 
 std::unique_ptr<pf::Linear> make_layer(Format f, size_t k, size_t n, const float* w,
                                        const float* b) {
+  const bool blockwise_default = pf::int4_blockwise();
   pf::set_int4_blockwise(f == Format::kInt4Block32);
   const pf::WeightFormat wf = f == Format::kF32    ? pf::WeightFormat::kF32
                               : f == Format::kInt8 ? pf::WeightFormat::kInt8
                                                    : pf::WeightFormat::kInt4;
   auto layer = std::make_unique<pf::Linear>(k, n, w, b, wf);
-  pf::set_int4_blockwise(false);
+  pf::set_int4_blockwise(blockwise_default);
   return layer;
 }
 

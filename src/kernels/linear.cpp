@@ -1,5 +1,6 @@
 #include "kernels/linear.h"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <utility>
@@ -29,11 +30,22 @@ constexpr float kNoMax = std::numeric_limits<float>::infinity();
 // One 4-bit scale per 32 inputs: XNNPACK's smallest block, and the block
 // GGUF's Q4_0 uses.
 constexpr size_t kInt4Block = 32;
+// Off by default: in wasm, this XNNPACK's qb4w kernels run ~5x slower than
+// qc4w (npm run bench:kernels: GEMM 128x768x3072 12 vs 58 GOP/s, GEMV
+// 1x768x3072 8.6 vs 38 GB/s, node, 1 thread), while on our seeded random
+// models block-32 scales cut the weight error only ~7% (uniform weights have
+// no outliers for blocks to isolate) and the native 4-bit checks came out
+// better on 7 and worse on 3 of 10.
 bool g_use_blockwise_int4 = false;
+// Past the rows, XNNPACK promises to read at most XNN_EXTRA_QUANTIZATION_PARAMS
+// (10) entries, yet x86's 14-row qb4w tile given 2 rows reads 12 past them.
+constexpr size_t kQuantizationParamsPadding = 16;
+static_assert(kQuantizationParamsPadding >= XNN_EXTRA_QUANTIZATION_PARAMS, "XNNPACK's minimum");
 
 }  // namespace
 
 void set_int4_blockwise(bool on) { g_use_blockwise_int4 = on; }
+bool int4_blockwise() { return g_use_blockwise_int4; }
 
 const char* weight_format_name(WeightFormat format) {
   switch (format) {
@@ -64,10 +76,6 @@ Linear::Linear(size_t in_features, size_t out_features, const float* weight, con
       break;
     }
     case WeightFormat::kInt4: {
-      // XNNPACK's blockwise qd8_f32_qb4w would cut the 4-bit error further,
-      // but in this XNNPACK version it disagreed with the integer arithmetic
-      // it should perform on some shapes (e.g. 128x64x64; others passed) in
-      // our kernel test, so it stays off until that is understood.
       if (g_use_blockwise_int4 && in_ % kInt4Block == 0) {
         block_ = kInt4Block;
         const QuantizedWeights q = quantize_int4_blockwise(weight, out_, in_, block_);
@@ -148,12 +156,19 @@ void Linear::run(const float* x, size_t rows, float* y) const {
   // Dynamic quantization: each input row gets its own int8 scale and zero
   // point. XNNPACK reads a little past the ends of both buffers.
   std::vector<int8_t> qx(rows * in_ + XNN_EXTRA_BYTES);
-  std::vector<xnn_quantization_params> qparams(rows + XNN_EXTRA_QUANTIZATION_PARAMS);
+  std::vector<xnn_quantization_params> qparams(rows + kQuantizationParamsPadding);
   check(xnn_reshape_convert_nc_f32_qd8(quantize_input_, rows, in_, in_, in_, pool),
         "reshape convert_nc_f32_qd8");
   check(xnn_setup_convert_nc_f32_qd8(quantize_input_, x, qx.data(), qparams.data()),
         "setup convert_nc_f32_qd8");
   check(xnn_run_operator(quantize_input_, pool), "run convert_nc_f32_qd8");
+  // A GEMM micro-kernel given fewer rows than its tile points the missing
+  // rows' input and output at the last real row, but reads their
+  // quantization params from the entries after it and stores those rows
+  // last: with padding left at zero, x86's 14-row qb4w kernel overwrote the
+  // last row with just the bias. The last row's params there make the
+  // aliased rows compute (and store) exactly what that row does.
+  std::fill(qparams.begin() + rows, qparams.end(), qparams[rows - 1]);
   if (format_ == WeightFormat::kInt8) {
     check(xnn_reshape_fully_connected_nc_qd8_f32_qc8w(fc_, rows, pool), "reshape fc qc8w");
     check(xnn_setup_fully_connected_nc_qd8_f32_qc8w(fc_, qx.data(), y, qparams.data()),

@@ -19,10 +19,12 @@ enum class WeightFormat { kF32, kInt8, kInt4 };
 const char* weight_format_name(WeightFormat format);
 
 // kInt4 layers constructed while this is on use XNNPACK's blockwise kernel
-// (one bf16 scale per 32 inputs, qb4w) instead of per-channel scales (qc4w).
-// Off by default (see linear.cpp for why); the kernel benchmark turns it on
-// to measure that kernel's speed.
+// (one bf16 scale per 32 inputs, qb4w) where in_features is a multiple of
+// 32, and per-channel scales (qc4w) otherwise or while it is off (the
+// default: see linear.cpp for why). The kernel test checks both; the kernel
+// benchmark switches it to compare their speed.
 void set_int4_blockwise(bool on);
+bool int4_blockwise();
 
 class Linear {
  public:

@@ -198,13 +198,21 @@ TEST_CASE("Linear int8/int4 compute what their quantized weights and inputs say"
   pf::set_num_threads(threads);
   struct Shape { size_t rows, in, out; };
   for (Shape s : {Shape{1, 1, 1}, Shape{1, 33, 7}, Shape{5, 64, 17}, Shape{9, 384, 300},
-                  Shape{2, 31, 1}, Shape{128, 64, 64}, Shape{4, 64, 192}, Shape{3, 64, 100}}) {
+                  Shape{2, 31, 1}, Shape{128, 64, 64}, Shape{4, 64, 192}, Shape{3, 64, 100},
+                  // x86's 14-row qb4w tile with a 2- and 3-row remainder
+                  // (overwrote the last row before Linear padded the params)
+                  Shape{2, 64, 64}, Shape{16, 64, 64}, Shape{17, 96, 40}}) {
     const auto x = random_vector(s.rows * s.in, 11);
     const auto w = random_vector(s.out * s.in, 12);
     const auto b = random_vector(s.out, 13);
     const auto xq = fake_quantize_rows(x, s.rows, s.in);
-    for (auto format : {pf::WeightFormat::kInt8, pf::WeightFormat::kInt4}) {
+    // int4 twice: blockwise (qb4w, where in % 32 == 0) and per-channel (qc4w, the default).
+    for (int variant = 0; variant < 3; ++variant) {
+      const auto format = variant == 0 ? pf::WeightFormat::kInt8 : pf::WeightFormat::kInt4;
+      pf::set_int4_blockwise(variant == 1);
       pf::Linear linear(s.in, s.out, w.data(), b.data(), format);
+      pf::set_int4_blockwise(false);
+      CHECK(linear.block_size() == (variant == 1 && s.in % 32 == 0 ? 32u : 0u));
       const auto q =
           format == pf::WeightFormat::kInt8
               ? pf::dequantize_int8(pf::quantize_int8_per_channel(w.data(), s.out, s.in))
