@@ -55,7 +55,8 @@ build_wasm_variant() {
     -DPOCKETFORMER_BUILD_TESTS="$tests" > /dev/null
   cmake --build "$dir" -j "$JOBS"
   mkdir -p dist
-  cp "$dir/pocketformer-$variant-$suffix.mjs" "$dir/pocketformer-$variant-$suffix.wasm" dist/
+  cp "$dir/pocketformer-$variant-$suffix.mjs" "$dir/pocketformer-$variant-$suffix.wasm" \
+     "$dir/pocketformer-convert-$variant-$suffix.mjs" "$dir/pocketformer-convert-$variant-$suffix.wasm" dist/
 }
 
 build_wasm() {

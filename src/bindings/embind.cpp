@@ -3,14 +3,12 @@
 // into a thrown JS Error carrying a `code`, so the module stays usable.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
-#include <malloc.h>
 
 #include <string>
 #include <vector>
 
 #include "bindings/js_interop.h"
 #include "core/error.h"
-#include "kernels/runtime.h"
 #include "tasks/feature_extraction.h"
 
 using emscripten::val;
@@ -70,24 +68,9 @@ class JsFeatureExtractor {
   std::unique_ptr<pf::FeatureExtractor> impl_;
 };
 
-int set_num_threads(int threads) {
-  return (int)pf::set_num_threads(threads < 0 ? 0 : (size_t)threads);
-}
-int num_threads() { return (int)pf::num_threads(); }
-std::string version() { return POCKETFORMER_VERSION; }
-
-// Bytes malloc has handed out and not taken back. The wasm memory itself
-// never shrinks, so this (not the memory size) is what shows whether
-// load/dispose cycles leak.
-double heap_in_use_bytes() { return (double)mallinfo().uordblks; }
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(pocketformer) {
-  emscripten::function("setNumThreads", &set_num_threads);
-  emscripten::function("numThreads", &num_threads);
-  emscripten::function("version", &version);
-  emscripten::function("heapInUseBytes", &heap_in_use_bytes);
   emscripten::class_<JsFeatureExtractor>("FeatureExtractor")
       .class_function("load", &JsFeatureExtractor::load, emscripten::allow_raw_pointers())
       .class_function("load", &JsFeatureExtractor::load_f32, emscripten::allow_raw_pointers())

@@ -104,6 +104,8 @@ export class Backend {
     this.models = new Map();
     this.nextHandle = 1;
     this.generation = 0;
+    /** @type {Promise<any>|null} */
+    this._convertModulePromise = null;
   }
 
   /** Loads the wasm module once; resolves to a description of the runtime. */
@@ -149,14 +151,7 @@ export class Backend {
       }
       let Module;
       try {
-        const { default: factory } = await import(/* @vite-ignore */ url.href);
-        Module = await factory({
-          numThreads: this.requestedThreads,
-          print: () => {},
-          printErr: (text) => {
-            if (typeof console !== 'undefined') console.warn('[pocketformer]', text);
-          },
-        });
+        Module = await this._instantiate(url);
       } catch (e) {
         tried.push(`${variant}: ${toErrorRecord(e).message}`);
         status[variant] = 'failed';
@@ -206,6 +201,41 @@ export class Backend {
     );
   }
 
+  /** Imports an Emscripten module factory from `url` and starts the module. */
+  async _instantiate(url) {
+    const { default: factory } = await import(/* @vite-ignore */ url.href);
+    return factory({
+      numThreads: this.requestedThreads,
+      print: () => {},
+      printErr: (text) => {
+        if (typeof console !== 'undefined') console.warn('[pocketformer]', text);
+      },
+    });
+  }
+
+  // The converter's own module (pocketformer-convert-<variant>, built beside
+  // the runtime's), started on the first conversion only: the runtime every
+  // page loads leaves the converter out to stay small.
+  _requireConvertModule() {
+    if (!this._convertModulePromise) {
+      const variant = this.info.variant;
+      const url = new URL(`pocketformer-convert-${variant}.mjs`, this.wasmBaseUrl);
+      this._convertModulePromise = (async () => {
+        if (!(await urlExists(url))) {
+          throw new PocketformerError('UNSUPPORTED_ENVIRONMENT',
+            `the converter module ${url.href} was not found (it is built beside pocketformer-${variant}.mjs)`);
+        }
+        const Module = await this._instantiate(url);
+        Module.setNumThreads(variant.endsWith('-mt') ? this.requestedThreads : 1);
+        return Module;
+      })().catch((e) => {
+        this._convertModulePromise = null;
+        throw e;
+      });
+    }
+    return this._convertModulePromise;
+  }
+
   _requireModule() {
     if (!this.module) {
       throw new PocketformerError('INTERNAL', 'the wasm module is not initialised (call init first)');
@@ -242,6 +272,7 @@ export class Backend {
       WASM_ERROR_CODES.includes(/** @type {any} */ (e).code);
     if (!coded) {
       this.module = null;
+      this._convertModulePromise = null;
       this._initPromise = null;
       this.models.clear();
       record.message += ' (the wasm runtime was reset; load the model again)';
@@ -258,11 +289,11 @@ export class Backend {
    */
   async load(kind, files, options = {}) {
     await this.init();
-    const Module = this._requireModule();
     const adapter = ADAPTERS[kind];
     if (!adapter) {
       throw new PocketformerError('UNSUPPORTED_TASK', `no runtime adapter for '${kind}'`);
     }
+    const Module = adapter.module === 'convert' ? await this._requireConvertModule() : this._requireModule();
     if (!files || typeof files !== 'object') {
       throw new PocketformerError('INVALID_ARGUMENT', 'load() needs an object of files');
     }

@@ -10,6 +10,8 @@ export const CONVERT_OPTIONAL = ['tokenizer.json', 'tokenizer_config.json', 'voc
 export const CONVERT_DTYPES = ['f32', 'f16', 'q8', 'q4'];
 
 export const convert = {
+  // Runs in the converter's own wasm module (Backend._requireConvertModule).
+  module: 'convert',
   /**
    * @param {any} Module
    * @param {Record<string, Uint8Array>} files
