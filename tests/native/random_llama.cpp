@@ -37,7 +37,7 @@ std::vector<float> entry_values(const pf::SafetensorsEntry& e) {
 void set_entry_values(pf::SafetensorsEntry& e, const std::vector<float>& values) {
   e.data.resize(values.size() * pf::dtype_size(e.dtype));
   if (e.dtype == pf::DType::kF32) {
-    std::memcpy(e.data.data(), values.data(), e.data.size());
+    if (!values.empty()) std::memcpy(e.data.data(), values.data(), e.data.size());
     return;
   }
   if (e.dtype != pf::DType::kBF16) throw std::runtime_error("random_llama: F32 or BF16 only");
