@@ -70,10 +70,19 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+// Per-layer values; when they do not fit the table's 20-character column,
+// runs of equal values are shown once ("1075 x30"). The JSON lists every layer.
 std::string list(const std::vector<int64_t>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + std::to_string(v[i]);
-  return s;
+  std::string plain, runs;
+  for (size_t i = 0; i < v.size(); ++i) plain += (i ? " " : "") + std::to_string(v[i]);
+  if (plain.size() <= 20) return plain;
+  for (size_t i = 0; i < v.size();) {
+    size_t run = 1;
+    while (i + run < v.size() && v[i + run] == v[i]) ++run;
+    runs += (runs.empty() ? "" : " ") + std::to_string(v[i]) + (run > 1 ? " x" + std::to_string(run) : "");
+    i += run;
+  }
+  return runs;
 }
 
 }  // namespace
