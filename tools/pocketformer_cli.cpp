@@ -4,9 +4,10 @@
 //       [--report report.json] [--samples file.txt]
 // Converts a Hugging Face Llama/Qwen2 directory or a llama2.c checkpoint to
 // one GGUF, then prints the accuracy report (and writes it as JSON).
-//   pocketformer prune <hf-encoder-dir> -o <out-dir> --heads F --ffn F
+//   pocketformer prune <hf-dir> -o <out-dir> --heads F --ffn F
 //       [--samples file.txt] [--report report.json]
-// Structured pruning of a BERT / DistilBERT directory into another HF
+// Structured pruning of a BERT / DistilBERT directory (heads and FFN
+// neurons) or a Llama / Qwen2 directory (FFN neurons) into another HF
 // directory, then the prune report (and its JSON).
 // Exit codes (both commands): 0 success, 1 conversion error, 2 usage error.
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "convert/convert.h"
+#include "convert/decoder_prune.h"
 #include "convert/prune.h"
 #include "core/error.h"
 
@@ -33,10 +35,12 @@ const char kUsage[] =
     "  hf-dir: config.json + model.safetensors (+ tokenizer.model, tokenizer.json)\n"
     "  --keep-f16: also keep tensors whose GGUF name matches GLOB in F16 (q8/q4)\n"
     "  --samples: held-out text for the accuracy report, one sample per line\n"
-    "       pocketformer prune <hf-encoder-dir> -o <out-dir> --heads FRACTION --ffn FRACTION\n"
+    "       pocketformer prune <hf-dir> -o <out-dir> --heads FRACTION --ffn FRACTION\n"
     "         [--samples file.txt] [--report report.json]\n"
-    "  hf-encoder-dir: BERT / DistilBERT config.json + model.safetensors + vocab.txt\n"
+    "  hf-dir: BERT / DistilBERT config.json + model.safetensors + vocab.txt, or\n"
+    "          Llama / Qwen2 config.json + model.safetensors (+ tokenizer.json / tokenizer.model)\n"
     "  --heads / --ffn: share of each layer's attention heads / FFN neurons to remove, in [0, 1)\n"
+    "          (decoders: --ffn only)\n"
     "  --samples: rank by activations on this text (one sample per line) instead of weight magnitude\n";
 
 struct UsageError {
@@ -237,7 +241,41 @@ bool is_companion_file(const std::string& name) {
   return name.rfind("tokenizer", 0) == 0 || name.rfind("special_tokens", 0) == 0 ||
          name == "vocab.txt" || name == "vocab.json" || name == "merges.txt" ||
          name == "added_tokens.json" || name == "modules.json" ||
-         name == "sentence_bert_config.json" || name == "config_sentence_transformers.json";
+         name == "sentence_bert_config.json" || name == "config_sentence_transformers.json" ||
+         name == "generation_config.json";
+}
+
+pf::PruneResult prune_encoder_dir(const std::string& input, const std::string& config_json,
+                                  const pf::PruneOptions& options) {
+  const std::string d = input + "/";
+  if (!exists(d + "vocab.txt")) {
+    pf::fail(pf::ErrorCode::kInvalidArgument,
+             "'" + input + "' has no vocab.txt (a BERT / DistilBERT directory is needed)");
+  }
+  const auto vocab = read_file(d + "vocab.txt");
+  return pf::prune_encoder(config_json, read_file(d + "model.safetensors"),
+                           std::string(vocab.begin(), vocab.end()), options);
+}
+
+// `d`: the input directory with a trailing '/'.
+pf::PruneResult prune_decoder_dir(const std::string& d, const std::string& config_json,
+                                  bool heads_given, bool ffn_given, const pf::PruneOptions& options) {
+  if (heads_given) {
+    pf::fail(pf::ErrorCode::kUnsupported,
+             "--heads is not supported for decoders yet (head pruning with grouped-query attention); "
+             "prune FFN neurons with --ffn");
+  }
+  if (!ffn_given) throw UsageError{"nothing to prune: give --ffn for a decoder"};
+  pf::DecoderPruneInput in;
+  in.config_json = config_json;
+  in.safetensors = read_file(d + "model.safetensors");
+  if (exists(d + "tokenizer.json")) {
+    const auto tj = read_file(d + "tokenizer.json");
+    in.tokenizer_json.assign(tj.begin(), tj.end());
+  } else if (exists(d + "tokenizer.model")) {
+    in.tokenizer_model = read_file(d + "tokenizer.model");
+  }
+  return pf::prune_decoder(in, options);
 }
 
 int prune(const std::vector<std::string>& args) {
@@ -265,13 +303,14 @@ int prune(const std::vector<std::string>& args) {
              "input '" + input + (exists(input) ? "' is not a directory" : "' does not exist"));
   }
   const std::string d = input + "/";
-  for (const char* needed : {"config.json", "model.safetensors", "vocab.txt"}) {
+  for (const char* needed : {"config.json", "model.safetensors"}) {
     if (!exists(d + needed)) {
       pf::fail(pf::ErrorCode::kInvalidArgument, "'" + input + "' has no " + needed +
-                                                    " (a BERT / DistilBERT directory in Hugging "
-                                                    "Face layout is needed)");
+                                                    " (a directory in Hugging Face layout is needed)");
     }
   }
+  const auto cfg = read_file(d + "config.json");
+  const std::string config_json(cfg.begin(), cfg.end());
   if (exists(output) && !is_dir(output)) {
     pf::fail(pf::ErrorCode::kInvalidArgument, "output '" + output + "' exists and is not a directory");
   }
@@ -282,11 +321,9 @@ int prune(const std::vector<std::string>& args) {
   }
   options.samples = read_samples(samples_path);
 
-  const auto cfg = read_file(d + "config.json");
-  const auto vocab = read_file(d + "vocab.txt");
-  const pf::PruneResult result =
-      pf::prune_encoder(std::string(cfg.begin(), cfg.end()), read_file(d + "model.safetensors"),
-                        std::string(vocab.begin(), vocab.end()), options);
+  const pf::PruneResult result = pf::is_decoder_config_json(config_json)
+                                     ? prune_decoder_dir(d, config_json, heads_given, ffn_given, options)
+                                     : prune_encoder_dir(input, config_json, options);
   // Created only now, so a failed pruning leaves nothing behind.
   if (!exists(output) && mkdir(output.c_str(), 0755) != 0) {
     pf::fail(pf::ErrorCode::kInvalidArgument, "cannot create output directory '" + output + "'");

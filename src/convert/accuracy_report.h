@@ -11,10 +11,14 @@
 #include <vector>
 
 #include "convert/convert_source.h"
+#include "convert/decoder_comparison.h"
 
 namespace pf {
 
-struct AccuracyReport {
+// The DecoderComparison fields: for encoders cosine_mean / cosine_min /
+// max_abs_diff are of the last hidden states and argmax_agreement is the
+// head's; samples and positions count texts and compared vectors.
+struct AccuracyReport : DecoderComparison {
   // "decoder": logits per position. "encoder": last hidden states per token
   // (cosine, max |diff|) and the head's argmax agreement over head_rows
   // (label per text, per token label / MLM token, QA start and end).
@@ -24,14 +28,7 @@ struct AccuracyReport {
   std::string dtype;           // the GGUF storage dtype
   std::string runtime_format;  // the Linear format the converted model ran in
   std::string sample_source;   // "built-in sentences", "samples file", "random token ids"
-  size_t samples = 0;
-  size_t positions = 0;             // logit vectors compared
-  double cosine_mean = 0, cosine_min = 0;  // logit cosine similarity
-  double max_abs_diff = 0;                 // largest |logit difference|
-  double argmax_agreement = 0;             // fraction of positions with the same top token
-  double perplexity_before = 0, perplexity_after = 0;  // over the samples' own next tokens
   size_t bytes_before = 0, bytes_after = 0;            // weight file sizes
-  double tokens_per_s_before = 0, tokens_per_s_after = 0;  // decode, one token per forward
   std::vector<std::string> notes;
 
   std::string to_json() const;

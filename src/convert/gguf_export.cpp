@@ -179,6 +179,17 @@ std::vector<uint8_t> export_decoder_gguf(const ConvertSource& source, const Conv
   if (arch == "qwen2" && c.rope_layout != RopeLayout::kHalfSplit) {
     fail(ErrorCode::kUnsupported, "qwen2 with interleaved RoPE cannot be written as GGUF");
   }
+  for (int l = 0; l < (int)c.n_layers; ++l) {
+    // feed_forward_length is one number: a structurally pruned checkpoint
+    // (per-layer FFN widths) has no GGUF form here yet.
+    const int64_t width = source.weights().ffn_width(c, l);
+    if (width != c.hidden_dim) {
+      fail(ErrorCode::kUnsupported, "layer " + std::to_string(l) + " has FFN width " +
+                                        std::to_string(width) + ", not intermediate_size " +
+                                        std::to_string(c.hidden_dim) +
+                                        ": converting FFN-pruned decoders to GGUF is not supported");
+    }
+  }
   if (arch == "llama" && c.attention_bias) {
     if (notes) notes->push_back("llama with q/k/v biases: bias tensors written as blk.N.attn_*.bias");
   }

@@ -54,4 +54,14 @@ std::vector<LayerKeep> choose_kept(const std::vector<LayerImportance>& importanc
   return keep;
 }
 
+std::vector<std::vector<int64_t>> choose_kept_neurons(
+    const std::vector<std::vector<double>>& neuron_scores, double ffn_fraction) {
+  check_fraction(ffn_fraction, "FFN");
+  std::vector<std::vector<int64_t>> keep;
+  for (size_t l = 0; l < neuron_scores.size(); ++l) {
+    keep.push_back(keep_most_important(neuron_scores[l], ffn_fraction, l, "the FFN neurons"));
+  }
+  return keep;
+}
+
 }  // namespace pf

@@ -24,4 +24,9 @@ size_t prune_count(double fraction, size_t count);
 std::vector<LayerKeep> choose_kept(const std::vector<LayerImportance>& importance,
                                    double heads_fraction, double ffn_fraction);
 
+// The same rule for FFN neurons alone (decoders, whose heads stay): per
+// layer, the neuron indices kept, ascending.
+std::vector<std::vector<int64_t>> choose_kept_neurons(
+    const std::vector<std::vector<double>>& neuron_scores, double ffn_fraction);
+
 }  // namespace pf

@@ -70,10 +70,19 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
+// Per-layer values; when they do not fit the table's 20-character column,
+// runs of equal values are shown once ("1075 x30"). The JSON lists every layer.
 std::string list(const std::vector<int64_t>& v) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + std::to_string(v[i]);
-  return s;
+  std::string plain, runs;
+  for (size_t i = 0; i < v.size(); ++i) plain += (i ? " " : "") + std::to_string(v[i]);
+  if (plain.size() <= 20) return plain;
+  for (size_t i = 0; i < v.size();) {
+    size_t run = 1;
+    while (i + run < v.size() && v[i + run] == v[i]) ++run;
+    runs += (runs.empty() ? "" : " ") + std::to_string(v[i]) + (run > 1 ? " x" + std::to_string(run) : "");
+    i += run;
+  }
+  return runs;
 }
 
 }  // namespace
@@ -138,6 +147,7 @@ void measure_pruning(const std::string& config_before, const std::vector<uint8_t
 
 std::string PruneReport::to_json() const {
   nlohmann::ordered_json j = {
+      {"kind", kind},
       {"method", method},
       {"heads_fraction", heads_fraction},
       {"ffn_fraction", ffn_fraction},
@@ -152,14 +162,20 @@ std::string PruneReport::to_json() const {
       {"bytes_after", bytes_after},
       {"params_before", params_before},
       {"params_after", params_after},
-      {"tokens_per_s_before", tokens_per_s_before},
-      {"tokens_per_s_after", tokens_per_s_after},
-      {"embedding_cosine_mean", cosine_mean},
-      {"embedding_cosine_min", cosine_min},
-      {"has_classifier", has_classifier},
-      {"argmax_agreement", has_classifier ? nlohmann::ordered_json(argmax_agreement) : nlohmann::ordered_json()},
-      {"notes", notes},
   };
+  if (kind == "decoder") {
+    j["positions"] = positions;
+    for (const auto& [key, value] : logit_fields()) j[key] = value;
+  } else {
+    j["tokens_per_s_before"] = tokens_per_s_before;
+    j["tokens_per_s_after"] = tokens_per_s_after;
+    j["embedding_cosine_mean"] = cosine_mean;
+    j["embedding_cosine_min"] = cosine_min;
+    j["has_classifier"] = has_classifier;
+    j["argmax_agreement"] =
+        has_classifier ? nlohmann::ordered_json(argmax_agreement) : nlohmann::ordered_json();
+  }
+  j["notes"] = notes;
   return j.dump(2);
 }
 
@@ -178,9 +194,13 @@ std::string PruneReport::to_table() const {
   row("FFN width per layer", list(ffn_before), list(ffn_after));
   row("weights size (MB)", fmt("%.3f", bytes_before / 1e6), fmt("%.3f", bytes_after / 1e6));
   row("parameters", std::to_string(params_before), std::to_string(params_after));
-  row("encoder speed (tokens/s)", fmt("%.1f", tokens_per_s_before), fmt("%.1f", tokens_per_s_after));
-  row("embedding cosine mean / min", "", fmt("%.6f", cosine_mean) + " / " + fmt("%.6f", cosine_min));
-  if (has_classifier) row("classification argmax agreement", "", fmt("%.2f%%", 100 * argmax_agreement));
+  if (kind == "decoder") {
+    logit_rows(row);
+  } else {
+    row("encoder speed (tokens/s)", fmt("%.1f", tokens_per_s_before), fmt("%.1f", tokens_per_s_after));
+    row("embedding cosine mean / min", "", fmt("%.6f", cosine_mean) + " / " + fmt("%.6f", cosine_min));
+    if (has_classifier) row("classification argmax agreement", "", fmt("%.2f%%", 100 * argmax_agreement));
+  }
   for (const std::string& n : notes) s += "  note: " + n + "\n";
   return s;
 }

@@ -3,7 +3,9 @@
 // measured encoder speed before/after, and how far the pruned model's
 // outputs moved from the unpruned one's on sample texts (mean-pooled
 // embedding cosine; argmax agreement when the checkpoint has a sequence
-// classification head). JSON plus a readable table.
+// classification head). JSON plus a readable table. Decoders (FFN pruning,
+// convert/decoder_prune.h) report the `convert` logit comparison instead:
+// logit cosine, next-token argmax agreement, perplexity, decode speed.
 #pragma once
 
 #include <cstddef>
@@ -11,20 +13,25 @@
 #include <string>
 #include <vector>
 
+#include "convert/decoder_comparison.h"
+
 namespace pf {
 
-struct PruneReport {
+// The DecoderComparison fields (samples, cosines, argmax agreement,
+// tokens/s, and for decoders positions, max |diff|, perplexity) are, for
+// encoders: the mean-pooled last_hidden_state cosine, the sequence
+// classification argmax (when has_classifier), encoder forwards of one text
+// per batch. For decoders: the logits at every position and decode speed.
+struct PruneReport : DecoderComparison {
+  std::string kind = "encoder";  // "encoder" | "decoder"
   std::string method;  // "magnitude" | "activation"
   double heads_fraction = 0, ffn_fraction = 0;
   std::string sample_source;  // "built-in sentences" | "samples file"
-  size_t samples = 0, tokens = 0;
+  size_t tokens = 0;
   std::vector<int64_t> heads_before, heads_after, ffn_before, ffn_after;  // per layer
   size_t bytes_before = 0, bytes_after = 0;    // model.safetensors sizes
   uint64_t params_before = 0, params_after = 0;  // elements over all tensors
-  double tokens_per_s_before = 0, tokens_per_s_after = 0;  // encoder forward, one text per batch
-  double cosine_mean = 0, cosine_min = 0;  // mean-pooled last_hidden_state, pruned vs unpruned
   bool has_classifier = false;
-  double argmax_agreement = 0;  // sequence classification, when has_classifier
   std::vector<std::string> notes;
 
   std::string to_json() const;

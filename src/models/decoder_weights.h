@@ -3,7 +3,10 @@
 // without holding a second f32 copy of the whole model.
 #pragma once
 
+#include <cstdint>
 #include <vector>
+
+#include "formats/decoder_config.h"
 
 namespace pf {
 
@@ -18,7 +21,7 @@ enum class DecoderTensor {
   kValueBias,       // [kv_dim]           idem
   kAttentionOut,    // [dim, q_dim]       per layer
   kFfnNorm,         // [dim]              per layer
-  kGate,            // [hidden, dim]      per layer (llama2.c w1)
+  kGate,            // [hidden, dim]      per layer (llama2.c w1); hidden = ffn_width(layer)
   kUp,              // [hidden, dim]      per layer (llama2.c w3)
   kDown,            // [dim, hidden]      per layer (llama2.c w2)
   kFinalNorm,       // [dim]
@@ -34,6 +37,13 @@ class DecoderWeightSource {
   // the shape listed above; throws pf::Error kCorruptModel when it is missing
   // or malformed.
   virtual std::vector<float> get(DecoderTensor tensor, int layer) const = 0;
+  // The FFN width (SwiGLU neurons) of `layer`. Formats with one width for
+  // every layer (llama2.c, GGUF) keep this default, config.hidden_dim;
+  // structurally pruned HF checkpoints read it from the weight shapes.
+  virtual int64_t ffn_width(const DecoderConfig& config, int layer) const {
+    (void)layer;
+    return config.hidden_dim;
+  }
 };
 
 }  // namespace pf

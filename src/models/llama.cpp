@@ -47,7 +47,7 @@ std::unique_ptr<LlamaModel> LlamaModel::load(const DecoderConfig& config,
                                              const DecoderWeightSource& w, WeightFormat format) {
   validate_decoder_config(config, "decoder config");
   const size_t D = (size_t)config.dim, Q = (size_t)config.q_dim(), KV = (size_t)config.kv_dim(),
-               F = (size_t)config.hidden_dim, V = (size_t)config.vocab_size;
+               V = (size_t)config.vocab_size;
   auto model = std::unique_ptr<LlamaModel>(new LlamaModel(config, format));
   model->embedding_ = w.get(DecoderTensor::kTokenEmbedding, 0);
   model->layers_.reserve((size_t)config.n_layers);
@@ -62,6 +62,8 @@ std::unique_ptr<LlamaModel> LlamaModel::load(const DecoderConfig& config,
       append(qkv_bias, w.get(DecoderTensor::kKeyBias, i));
       append(qkv_bias, w.get(DecoderTensor::kValueBias, i));
     }
+    const size_t F = (size_t)w.ffn_width(config, i);
+    model->max_ffn_width_ = std::max(model->max_ffn_width_, F);
     std::vector<float> gate_up = w.get(DecoderTensor::kGate, i);
     append(gate_up, w.get(DecoderTensor::kUp, i));
     const std::vector<float> wo = w.get(DecoderTensor::kAttentionOut, i);
@@ -73,6 +75,7 @@ std::unique_ptr<LlamaModel> LlamaModel::load(const DecoderConfig& config,
         w.get(DecoderTensor::kFfnNorm, i),
         Linear(D, 2 * F, gate_up.data(), nullptr, format),
         Linear(F, D, down.data(), nullptr, format),
+        F,
     });
   }
   model->final_norm_ = w.get(DecoderTensor::kFinalNorm, 0);
@@ -89,7 +92,7 @@ std::vector<float> LlamaModel::forward(const int32_t* tokens, size_t n, size_t s
   const DecoderConfig& c = config_;
   check_decoder_forward(c, tokens, n, start_pos, cached_);
   const size_t D = (size_t)c.dim, Q = (size_t)c.q_dim(), KV = (size_t)c.kv_dim(),
-               F = (size_t)c.hidden_dim, QKV = Q + 2 * KV;
+               F_max = max_ffn_width_, QKV = Q + 2 * KV;
   // Positions from start_pos on are overwritten below; should anything throw
   // midway, only the untouched prefix stays valid.
   cached_ = start_pos;
@@ -98,8 +101,8 @@ std::vector<float> LlamaModel::forward(const int32_t* tokens, size_t n, size_t s
   qkv_.resize(n * QKV);
   att_.resize(n * Q);
   tmp_.resize(n * D);
-  gate_up_.resize(n * 2 * F);
-  ffn_.resize(n * F);
+  gate_up_.resize(n * 2 * F_max);
+  ffn_.resize(n * F_max);
 
   for (size_t i = 0; i < n; ++i) {
     std::copy_n(embedding_.data() + (size_t)tokens[i] * D, D, x_.data() + i * D);
@@ -120,7 +123,8 @@ std::vector<float> LlamaModel::forward(const int32_t* tokens, size_t n, size_t s
 
     rms_norm(x_.data(), n, D, layer.ffn_norm.data(), c.rms_eps, h_.data());
     layer.gate_up.run(h_.data(), n, gate_up_.data());
-    swiglu(gate_up_.data(), n, F, ffn_.data());
+    swiglu(gate_up_.data(), n, layer.ffn_width, ffn_.data());
+    if (ffn_probe_) ffn_probe_->ffn_activations(l, ffn_.data(), n, layer.ffn_width);
     layer.down.run(ffn_.data(), n, tmp_.data());
     add_in_place(x_.data(), tmp_.data(), n * D);
   }

@@ -17,11 +17,22 @@
 
 namespace pf {
 
+// Sees each layer's SwiGLU output (silu(gate) * up, before down_proj) as
+// forward computes it: what activation-based FFN pruning ranks neurons by.
+class LlamaFfnProbe {
+ public:
+  virtual ~LlamaFfnProbe() = default;
+  // act: [rows, width] for the forward's `rows` tokens.
+  virtual void ffn_activations(size_t layer, const float* act, size_t rows, size_t width) = 0;
+};
+
 class LlamaModel : public DecoderModel {
  public:
   // Packs the weights (linear layers in `format`, quantized at load from
   // whatever the source stores; embeddings and norms stay f32) and
-  // allocates the KV cache for config.max_context tokens. The source may be
+  // allocates the KV cache for config.max_context tokens. Each layer's FFN
+  // width is weights.ffn_width(config, layer) (pruned layers are narrower);
+  // activation buffers are sized for the widest. The source may be
   // released once this returns.
   static std::unique_ptr<LlamaModel> load(const DecoderConfig& config,
                                          const DecoderWeightSource& weights,
@@ -45,6 +56,10 @@ class LlamaModel : public DecoderModel {
   // Bytes of the packed linear weights + embeddings + norms (not the cache).
   size_t weight_bytes() const override;
   size_t kv_cache_bytes() const override { return cache_.bytes(); }
+  // SwiGLU neurons of `layer` (config().hidden_dim unless pruned).
+  size_t layer_ffn_width(size_t layer) const { return layers_.at(layer).ffn_width; }
+  // Non-owning; nullptr (the default) stops probing. Must outlive its use.
+  void set_ffn_probe(LlamaFfnProbe* probe) { ffn_probe_ = probe; }
 
  private:
   struct Layer {
@@ -52,8 +67,9 @@ class LlamaModel : public DecoderModel {
     Linear qkv;  // fused [q_dim + 2 kv_dim, dim]
     Linear attention_out;
     std::vector<float> ffn_norm;
-    Linear gate_up;  // fused [2 hidden, dim]
+    Linear gate_up;  // fused [2 ffn_width, dim]
     Linear down;
+    size_t ffn_width;
   };
 
   LlamaModel(const DecoderConfig& config, WeightFormat format);
@@ -76,6 +92,8 @@ class LlamaModel : public DecoderModel {
   std::unique_ptr<RopeTable> dynamic_rope_;
   KvCache cache_;
   size_t cached_ = 0;
+  size_t max_ffn_width_ = 0;
+  LlamaFfnProbe* ffn_probe_ = nullptr;
   // Activations, grown to the largest prefill seen.
   std::vector<float> x_, h_, qkv_, att_, tmp_, gate_up_, ffn_;
 };

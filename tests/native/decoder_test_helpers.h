@@ -24,6 +24,30 @@ inline float max_abs_diff(const std::vector<float>& got, const nlohmann::json& w
   return m;
 }
 
+// Logits of every position of `ids` from a fresh cache: the first half as
+// one prefill (its last position's logits), then one token per forward —
+// both of forward's paths.
+inline std::vector<std::vector<float>> run_logits(pf::DecoderModel& model,
+                                                  const std::vector<int32_t>& ids) {
+  model.reset();
+  const size_t prefill = std::max<size_t>(1, ids.size() / 2);
+  std::vector<std::vector<float>> out = {model.forward(ids.data(), prefill, 0)};
+  for (size_t i = prefill; i < ids.size(); ++i) out.push_back(model.forward(&ids[i], 1, i));
+  return out;
+}
+
+// Largest |a - b| over all positions (same shapes required).
+inline float max_abs_diff(const std::vector<std::vector<float>>& a,
+                          const std::vector<std::vector<float>>& b) {
+  REQUIRE(a.size() == b.size());
+  float m = 0.f;
+  for (size_t i = 0; i < a.size(); ++i) {
+    REQUIRE(a[i].size() == b[i].size());
+    for (size_t k = 0; k < a[i].size(); ++k) m = std::max(m, std::fabs(a[i][k] - b[i][k]));
+  }
+  return m;
+}
+
 inline int32_t argmax(const std::vector<float>& v) {
   return (int32_t)(std::max_element(v.begin(), v.end()) - v.begin());
 }

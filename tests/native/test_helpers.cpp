@@ -1,5 +1,6 @@
 #include "test_helpers.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -10,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "formats/safetensors.h"
 #include "tasks/gguf_encoder_checkpoint.h"
 
 namespace pf_test {
@@ -21,6 +23,21 @@ static std::string env_or(const char* name, const char* fallback) {
 
 std::string testdata_dir() { return env_or("POCKETFORMER_TESTDATA", PF_DEFAULT_TESTDATA_DIR); }
 std::string fixtures_dir() { return env_or("POCKETFORMER_FIXTURES", PF_DEFAULT_FIXTURES_DIR); }
+
+void check_same_tensors(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want) {
+  const pf::SafetensorsFile g = pf::SafetensorsFile::parse(got.data(), got.size());
+  const pf::SafetensorsFile w = pf::SafetensorsFile::parse(want.data(), want.size());
+  REQUIRE(g.tensors().size() == w.tensors().size());
+  for (const auto& [name, wt] : w.tensors()) {
+    INFO(name);
+    const pf::TensorView* gt = g.find(name);
+    REQUIRE(gt != nullptr);
+    CHECK(gt->dtype == wt.dtype);
+    CHECK(gt->shape == wt.shape);
+    REQUIRE(gt->nbytes == wt.nbytes);
+    CHECK(std::equal(gt->data, gt->data + gt->nbytes, wt.data));
+  }
+}
 
 bool file_exists(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

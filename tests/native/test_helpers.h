@@ -27,6 +27,10 @@ struct EncoderFiles {
 // Fails the running test (naming the folder) when it is missing.
 EncoderFiles read_encoder_dir(const std::string& name);
 
+// Every tensor of safetensors `got` equals `want`'s byte for byte (same
+// names, dtypes, shapes); CHECK / REQUIRE failures otherwise.
+void check_same_tensors(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want);
+
 // build/native/pocketformer beside build/testdata.
 std::string cli_path();
 struct CliRun {

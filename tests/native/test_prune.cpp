@@ -31,22 +31,6 @@ pf::PruneResult prune(const Model& m, double heads, double ffn,
   return pf::prune_encoder(m.config, m.weights, m.vocab, o);
 }
 
-// Every tensor of `got` equals `want`'s byte for byte (same names, dtypes, shapes).
-void check_same_tensors(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want) {
-  const pf::SafetensorsFile g = pf::SafetensorsFile::parse(got.data(), got.size());
-  const pf::SafetensorsFile w = pf::SafetensorsFile::parse(want.data(), want.size());
-  REQUIRE(g.tensors().size() == w.tensors().size());
-  for (const auto& [name, wt] : w.tensors()) {
-    INFO(name);
-    const pf::TensorView* gt = g.find(name);
-    REQUIRE(gt != nullptr);
-    CHECK(gt->dtype == wt.dtype);
-    CHECK(gt->shape == wt.shape);
-    REQUIRE(gt->nbytes == wt.nbytes);
-    CHECK(std::equal(gt->data, gt->data + gt->nbytes, wt.data));
-  }
-}
-
 uint64_t count_params(const std::vector<uint8_t>& bytes) {
   const pf::SafetensorsFile f = pf::SafetensorsFile::parse(bytes.data(), bytes.size());
   uint64_t n = 0;
@@ -71,7 +55,7 @@ TEST_CASE("prune 0%: the same tensors, identical outputs, a report of no change"
   INFO(name);
   const Model m = read_model(name);
   const pf::PruneResult r = prune(m, 0.0, 0.0);
-  check_same_tensors(r.checkpoint.safetensors, m.weights);
+  pf_test::check_same_tensors(r.checkpoint.safetensors, m.weights);
   CHECK(json::parse(r.checkpoint.config_json)["pruned_heads"] == json::object());
   const auto a = load(m.config, m.weights, m.vocab);
   const auto b = load(r.checkpoint.config_json, r.checkpoint.safetensors, m.vocab);
@@ -95,7 +79,7 @@ TEST_CASE("prune by magnitude = the numpy pruner, and matches its PyTorch refere
     INFO(c.source << " -> " << c.expected);
     const Model src = read_model(c.source), want = read_model(c.expected);
     const pf::PruneResult r = prune(src, c.heads, c.ffn);
-    check_same_tensors(r.checkpoint.safetensors, want.weights);
+    pf_test::check_same_tensors(r.checkpoint.safetensors, want.weights);
     const json got_cfg = json::parse(r.checkpoint.config_json);
     CHECK(got_cfg["pruned_heads"] == json::parse(want.config)["pruned_heads"]);
     CHECK(got_cfg["pocketformer_pruning"]["method"] == "magnitude");
