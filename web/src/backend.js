@@ -151,13 +151,13 @@ export class Backend {
       }
       let Module;
       try {
-        Module = await this._instantiate(url);
+        Module = await this._instantiate(url, variant);
       } catch (e) {
         tried.push(`${variant}: ${toErrorRecord(e).message}`);
         status[variant] = 'failed';
         continue;
       }
-      const inUse = Module.setNumThreads(variant.endsWith('-mt') ? this.requestedThreads : 1);
+      const inUse = Module.numThreads();
       this.module = Module;
       this.generation += 1;
       this.info = {
@@ -201,16 +201,21 @@ export class Backend {
     );
   }
 
-  /** Imports an Emscripten module factory from `url` and starts the module. */
-  async _instantiate(url) {
+  /**
+   * Imports the Emscripten module factory at `url` (a build of `variant`),
+   * starts the module and sets its thread count (1 in single-thread builds).
+   */
+  async _instantiate(url, variant) {
     const { default: factory } = await import(/* @vite-ignore */ url.href);
-    return factory({
+    const Module = await factory({
       numThreads: this.requestedThreads,
       print: () => {},
       printErr: (text) => {
         if (typeof console !== 'undefined') console.warn('[pocketformer]', text);
       },
     });
+    Module.setNumThreads(variant.endsWith('-mt') ? this.requestedThreads : 1);
+    return Module;
   }
 
   // The converter's own module (pocketformer-convert-<variant>, built beside
@@ -225,9 +230,7 @@ export class Backend {
           throw new PocketformerError('UNSUPPORTED_ENVIRONMENT',
             `the converter module ${url.href} was not found (it is built beside pocketformer-${variant}.mjs)`);
         }
-        const Module = await this._instantiate(url);
-        Module.setNumThreads(variant.endsWith('-mt') ? this.requestedThreads : 1);
-        return Module;
+        return this._instantiate(url, variant);
       })().catch((e) => {
         this._convertModulePromise = null;
         throw e;
